@@ -71,7 +71,7 @@ _DELETE_CLASS = (
     "\u061c"  # Arabic letter mark
 )
 # Tatweel, optional separators, tatweel: the "مقـ ـتل" obfuscation.
-_OBFUSCATION = rf"\u0640[\u0640 .\-_*·•|/\\]*\u0640"
+_OBFUSCATION = r"\u0640[\u0640 .\-_*·•|/\\]*\u0640"
 # Arabic presentation forms and other compatibility characters that expand.
 _EXPAND_CLASS = "\ufb50-\ufdff\ufe70-\ufefc"
 _SPECIAL = re.compile(rf"{_OBFUSCATION}|[{_DELETE_CLASS}]+|[{_EXPAND_CLASS}]")

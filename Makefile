@@ -1,0 +1,41 @@
+# The two commands a new machine needs:
+#   make demo   set everything up, start Kafka and a worker, replay sample articles, show the live table
+#   make test   set everything up and run the whole test suite (what CI runs)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test setup system-deps lint unit check-deploy clean bench
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) system-deps
+
+system-deps:
+	bash scripts/install_system_deps.sh
+
+demo: setup
+	$(BIN)/hasila demo --duration $${DEMO_SECONDS:-60}
+
+lint: $(STAMP)
+	$(BIN)/ruff check streams tests bench scripts
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -m "not kafka and not browser"
+
+test: setup
+	$(BIN)/ruff check streams tests bench scripts
+	$(BIN)/pytest -q -ra
+	bash scripts/check_deploy.sh
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+clean:
+	-$(BIN)/hasila broker stop
+	rm -rf .hasila

@@ -1,0 +1,45 @@
+"""Agent ``aggregate``: casualties.incidents → casualties.aggregates (upserts by region and bucket)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from ..aggregate import Aggregator
+from ..codecs import loads, validate
+from ..errors import HasilaError
+from ..topology import AGGREGATE_STATE, AGGREGATES, INCIDENTS
+
+if TYPE_CHECKING:
+    from ..app import Runtime
+
+log = logging.getLogger("hasila.aggregate")
+
+
+def register_aggregate(rt: Runtime) -> None:
+    """Define the aggregate agent on ``rt.app``; its state is the ``aggregate-state`` table."""
+    metrics = rt.metrics
+
+    @rt.app.agent(rt.topic(INCIDENTS.name), name="aggregate")
+    async def aggregate(stream):
+        aggregator = Aggregator(rt.tables[AGGREGATE_STATE.name])
+        async for event in stream.events():
+            started = time.perf_counter()
+            try:
+                incident = loads(event.message.value)
+                validate("incident.v1.json", incident, code="E106")
+                changed = aggregator.apply(incident)
+                for record in changed:
+                    validate("aggregate.v1.json", record)
+            except HasilaError as exc:
+                await rt.deadletter("aggregate", exc, event)
+                continue
+            except Exception as exc:
+                log.exception("aggregation failed at offset %s", event.message.offset)
+                await rt.deadletter("aggregate", HasilaError("E401", repr(exc)[:500]), event)
+                continue
+            for record in changed:
+                await rt.send(AGGREGATES.name, record["key"], record)
+                metrics.observe_aggregate(record)
+            metrics.stage_seconds("aggregate", time.perf_counter() - started)

@@ -1,0 +1,50 @@
+"""Agent ``dedup``: casualties.mentions → casualties.incidents (upserts, partitioned by governorate)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from ..codecs import loads, validate
+from ..dedup import DedupConfig, Deduplicator
+from ..errors import HasilaError
+from ..topology import DEDUP_STATE, INCIDENTS, MENTIONS, region_key
+
+if TYPE_CHECKING:
+    from ..app import Runtime
+
+log = logging.getLogger("hasila.dedup")
+
+
+def register_dedup(rt: Runtime) -> None:
+    """Define the dedup agent on ``rt.app``; its state is the ``dedup-state`` table."""
+    config = DedupConfig(
+        date_window_days=rt.settings.dedup_window_days,
+        horizon_days=rt.settings.dedup_horizon_days,
+    )
+    metrics = rt.metrics
+
+    @rt.app.agent(rt.topic(MENTIONS.name), name="dedup")
+    async def dedup(stream):
+        deduplicator = Deduplicator(rt.tables[DEDUP_STATE.name], config)
+        async for event in stream.events():
+            started = time.perf_counter()
+            try:
+                mention = loads(event.message.value)
+                validate("mention.v1.json", mention, code="E106")
+                changed = deduplicator.process(mention)
+                for incident in changed:
+                    validate("incident.v1.json", incident)
+            except HasilaError as exc:
+                await rt.deadletter("dedup", exc, event)
+                continue
+            except Exception as exc:
+                log.exception("dedup failed at offset %s", event.message.offset)
+                await rt.deadletter("dedup", HasilaError("E301", repr(exc)[:500]), event)
+                continue
+            for incident in changed:
+                key = region_key(incident["region"]["admin1"])
+                await rt.send(INCIDENTS.name, incident["incident_id"], incident, partition_key=key)
+                metrics.incident_out(incident)
+            metrics.stage_seconds("dedup", time.perf_counter() - started)

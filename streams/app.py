@@ -1,0 +1,145 @@
+"""Composition root: the Faust app, its topics and tables, wired from Settings.
+
+Nothing here computes anything about casualties. :func:`create_runtime`
+builds a :class:`Runtime` that holds the app and every named topic and
+table of :mod:`streams.topology`; the agents (:mod:`streams.agents`) and the
+web views (:mod:`streams.web`) register themselves on it.
+
+Topic values are raw bytes (``value_serializer="raw"``): :mod:`streams.codecs`
+owns their encoding and validation, so a bad record reaches the agent as
+bytes and can be dead-lettered instead of blowing up inside Faust's decoder.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import faust
+from prometheus_client import CollectorRegistry
+
+from .codecs import dumps
+from .config import Settings
+from .errors import HasilaError, deadletter_record
+from .kafka import faust_credentials, partition_for
+from .metrics import HasilaMetrics, build_metrics
+from .topology import (
+    AGGREGATE_STATE,
+    DEADLETTER,
+    DEDUP_STATE,
+    TOPICS,
+    topic_name,
+)
+
+__all__ = ["Runtime", "create_runtime"]
+
+log = logging.getLogger("hasila")
+
+
+@dataclass
+class Runtime:
+    """The running pieces of one worker: app, topics, tables, metrics."""
+
+    settings: Settings
+    app: faust.App
+    topics: dict[str, Any]
+    tables: dict[str, Any]
+    metrics: HasilaMetrics
+    registry: CollectorRegistry
+    started_at: float = field(default_factory=time.time)
+
+    def topic(self, logical_name: str) -> Any:
+        """The Faust topic of a logical name from :data:`streams.topology.TOPICS`."""
+        return self.topics[logical_name]
+
+    async def send(self, logical_name: str, key: str | None, value: dict, *,
+                   partition_key: str | None = None) -> None:
+        """Send a record; ``partition_key`` pins the partition (co-partitioning by region)."""
+        partition = None
+        if partition_key is not None:
+            partition = partition_for(partition_key, self.settings.partitions)
+        await self.topics[logical_name].send(
+            key=key.encode("utf-8") if key is not None else None,
+            value=dumps(value),
+            partition=partition,
+        )
+
+    async def deadletter(self, stage: str, error: HasilaError, event: Any,
+                         article_id: str | None = None) -> None:
+        """Send the event's original bytes to the dead-letter topic with the reason, and count it."""
+        message = event.message
+        record = deadletter_record(
+            stage=stage,
+            error=error,
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            key=message.key,
+            original=message.value,
+            article_id=article_id,
+            keep_bytes=self.settings.deadletter_keep_bytes,
+        )
+        log.warning("dead letter %s[%s]@%s %s", message.topic, message.partition,
+                    message.offset, str(error)[:300])
+        self.metrics.deadletter(stage, error.code)
+        await self.send(DEADLETTER.name, record["key"], record)
+
+
+def create_runtime(settings: Settings, registry: CollectorRegistry | None = None) -> Runtime:
+    """Build the app with all topics, tables, agents and web views registered."""
+    registry = registry or CollectorRegistry()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = faust.App(
+        settings.app_id,
+        version=1,
+        broker=settings.faust_broker,
+        broker_credentials=faust_credentials(settings),
+        store=settings.store,
+        datadir=str(settings.data_dir),
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication,
+        topic_allow_declare=True,
+        key_serializer="json",  # tables; Hasila's own topics are raw bytes (see below)
+        value_serializer="json",
+        web_enabled=True,
+        web_bind=settings.web_bind,
+        web_port=settings.web_port,
+        web_host=settings.web_bind if settings.web_bind != "0.0.0.0" else "127.0.0.1",
+        consumer_max_fetch_size=8 * 1024 * 1024,
+        broker_session_timeout=10.0,
+        broker_heartbeat_interval=3.0,
+        stream_wait_empty=False,
+        producer_linger_ms=5,
+        table_cleanup_interval=60.0,
+        autodiscover=False,
+    )
+    topics = {
+        name: app.topic(
+            topic_name(settings.topic_prefix, spec),
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=settings.partitions,
+        )
+        for name, spec in TOPICS.items()
+    }
+    tables = {
+        spec.name: app.Table(
+            spec.name,
+            default=None,
+            key_type=str,
+            partitions=settings.partitions,
+            help=spec.description,
+        )
+        for spec in (DEDUP_STATE, AGGREGATE_STATE)
+    }
+    metrics = build_metrics(registry)
+    runtime = Runtime(settings, app, topics, tables, metrics, registry)
+
+    from .agents import register_agents
+    from .web import register_views
+
+    register_agents(runtime)
+    register_views(runtime)
+    return runtime

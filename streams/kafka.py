@@ -1,0 +1,107 @@
+"""Connecting to Kafka: security options, topic creation, partitioning.
+
+This is the only module besides the agents that knows aiokafka exists. It
+turns :class:`~streams.config.Settings` into client arguments (SASL/TLS),
+creates Hasila's topics with their partition counts and cleanup policies
+(Faust only creates its own internal topics), and computes the partition of
+a region key exactly as Kafka's default partitioner does, so that incidents
+can be sent to the partition that owns their governorate.
+"""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.partitioner import murmur2
+
+from .config import Settings
+from .topology import TOPICS, topic_name
+
+__all__ = ["client_kwargs", "ensure_topics", "faust_credentials", "partition_for", "ssl_context"]
+
+
+def ssl_context(settings: Settings) -> ssl.SSLContext | None:
+    """A TLS context from the ``HASILA_SSL_*`` settings, or ``None`` for plaintext protocols."""
+    if settings.security_protocol not in {"SSL", "SASL_SSL"}:
+        return None
+    ctx = ssl.create_default_context(cafile=settings.ssl_cafile or None)
+    if settings.ssl_certfile:
+        ctx.load_cert_chain(
+            settings.ssl_certfile,
+            keyfile=settings.ssl_keyfile or None,
+            password=settings.ssl_key_password or None,
+        )
+    return ctx
+
+
+def client_kwargs(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for any aiokafka client (producer, consumer, admin)."""
+    kwargs: dict[str, Any] = {
+        "bootstrap_servers": settings.bootstrap_servers,
+        "security_protocol": settings.security_protocol,
+    }
+    ctx = ssl_context(settings)
+    if ctx is not None:
+        kwargs["ssl_context"] = ctx
+    if settings.security_protocol.startswith("SASL"):
+        kwargs["sasl_mechanism"] = settings.sasl_mechanism
+        kwargs["sasl_plain_username"] = settings.sasl_username
+        kwargs["sasl_plain_password"] = settings.sasl_password
+    return kwargs
+
+
+def faust_credentials(settings: Settings) -> Any:
+    """Faust's ``broker_credentials`` for the configured security protocol (``None`` for plaintext)."""
+    import faust
+
+    ctx = ssl_context(settings)
+    if settings.security_protocol.startswith("SASL"):
+        return faust.SASLCredentials(
+            username=settings.sasl_username,
+            password=settings.sasl_password,
+            mechanism=settings.sasl_mechanism,
+            ssl_context=ctx,
+        )
+    if ctx is not None:
+        return faust.SSLCredentials(ctx)
+    return None
+
+
+def partition_for(key: str, partitions: int) -> int:
+    """The partition Kafka's default partitioner gives ``key`` (murmur2, as the Java client)."""
+    return (murmur2(key.encode("utf-8")) & 0x7FFFFFFF) % partitions
+
+
+async def ensure_topics(settings: Settings) -> list[str]:
+    """Create Hasila's topics that do not exist yet; returns the names created.
+
+    Incidents and aggregates are compacted (a consumer rebuilds current state
+    from them); articles, mentions and dead letters are deleted by retention.
+    """
+    admin = AIOKafkaAdminClient(**client_kwargs(settings))
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        wanted = []
+        for spec in TOPICS.values():
+            name = topic_name(settings.topic_prefix, spec)
+            if name in existing:
+                continue
+            config = {"cleanup.policy": "compact" if spec.compacted else "delete"}
+            if spec.compacted:
+                config["min.cleanable.dirty.ratio"] = "0.1"
+                config["segment.ms"] = "3600000"
+            wanted.append(NewTopic(name, settings.partitions, settings.replication, topic_configs=config))
+        created = []
+        for topic in wanted:
+            try:
+                await admin.create_topics([topic])
+                created.append(topic.name)
+            except TopicAlreadyExistsError:
+                pass
+        return created
+    finally:
+        await admin.close()
