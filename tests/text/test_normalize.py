@@ -1,0 +1,65 @@
+"""The normaliser folds what matching must ignore and maps offsets back exactly."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from streams.text.normalize import normalize, normalize_text
+
+
+def test_folds_diacritics_letters_and_digits():
+    assert normalize_text("قُتِلَ ٣ أشخاص في مدينة إدلب") == "قتل 3 اشخاص في مدينه ادلب"
+    assert normalize_text("۱۲ جريحاً") == "12 جريحا"
+    assert normalize_text("مستشفى") == "مستشفي"
+
+
+def test_rejoins_filter_dodging_obfuscation():
+    assert normalize_text("مقـ ـتل عنصرين") == "مقتل عنصرين"
+    assert normalize_text("هجـ.ـوم") == "هجوم"
+    assert normalize_text("مقتـــل") == "مقتل"
+
+
+def test_drops_invisible_and_bidi_characters():
+    assert normalize_text("قت\u200fل\u202e") == "قتل"
+    assert normalize_text("\ufeffkilled") == "killed"
+
+
+def test_lowercases_ascii_and_folds_punctuation():
+    assert normalize_text("Deir ez\u2011Zor’s KILLED") == "deir ez-zor's killed"
+
+
+def test_expands_presentation_forms():
+    assert normalize_text("\ufefbذقية") == "لاذقيه"
+
+
+def test_offsets_point_into_the_original():
+    original = "أُصيب ٥ مدنيين بجروح في بلدة سَرمين"
+    n = normalize(original)
+    start = n.text.index("سرمين")
+    assert n.original_slice(start, start + len("سرمين")) == "سَرمين"
+    digit = n.text.index("5")
+    assert original[n.to_original(digit)] == "٥"
+
+
+def test_identity_when_nothing_changes():
+    n = normalize("three civilians were killed")
+    assert n.text == "three civilians were killed"
+    assert n.span_to_original(6, 15) == (6, 15)
+
+
+@given(st.text(max_size=300))
+def test_offset_map_is_monotonic_and_in_range(text):
+    n = normalize(text)
+    last = 0
+    for i in range(len(n.text) + 1):
+        o = n.to_original(i)
+        assert 0 <= o <= len(text)
+        assert o >= last
+        last = o
+
+
+@given(st.text(alphabet="قتلمصرعابيهةأإآى ـ.\u064e\u0651٣0123", max_size=200))
+def test_every_normalised_char_comes_from_a_source_char(text):
+    n = normalize(text)
+    for i, ch in enumerate(n.text):
+        src = text[n.to_original(i)]
+        assert normalize_text(src) == ch or src in "\ufb50\ufefb"
