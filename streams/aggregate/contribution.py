@@ -37,12 +37,13 @@ __all__ = [
 KINDS = ("killed", "injured")
 VICTIMS = ("civilian", "combatant", "unknown")
 STATUSES = ("active", "merged", "expired")
-#: Flat cell fields, in a fixed order: totals, then ``<victim>.<kind>``.
+#: Flat cell fields, in a fixed order: totals, ``incidents:<kind>``, then ``<victim>.<kind>``.
 FIELDS: tuple[str, ...] = (
     "killed",
     "injured",
     "incidents",
     "unquantified",
+    *(f"incidents:{k}" for k in KINDS),
     *(f"{v}.{k}" for v in VICTIMS for k in KINDS),
 )
 
@@ -109,7 +110,7 @@ def contribution_of(incident: Mapping[str, Any]) -> dict[str, Cell]:
     except (TypeError, ValueError) as exc:
         raise InvalidIncident(f"bad event_date {incident.get('event_date')!r}") from exc
 
-    cell: Cell = {"incidents": 1}
+    cell: Cell = {"incidents": 1, f"incidents:{kind}": 1}
     if count is None:
         cell["unquantified"] = 1
     elif count:

@@ -70,6 +70,7 @@ def empty_record(key: str) -> dict[str, Any]:
         "incidents": 0,
         "unquantified": 0,
         "by_victim": {v: {k: 0 for k in KINDS} for v in VICTIMS},
+        "incidents_by_kind": {k: 0 for k in KINDS},
         "version": 0,
         "updated_at": "",
     }
@@ -79,13 +80,18 @@ def _add(record: dict[str, Any], delta: Mapping[str, int]) -> dict[str, Any]:
     """A new record equal to ``record`` plus ``delta`` (flat cell fields)."""
     out = dict(record)
     by_victim = {v: dict(record["by_victim"].get(v, {k: 0 for k in KINDS})) for v in VICTIMS}
+    by_kind = {k: 0 for k in KINDS} | dict(record.get("incidents_by_kind") or {})
     for name, value in delta.items():
-        if "." in name:
+        if name.startswith("incidents:"):
+            kind = name.split(":", 1)[1]
+            by_kind[kind] = by_kind.get(kind, 0) + value
+        elif "." in name:
             victim, kind = name.split(".", 1)
             by_victim[victim][kind] = by_victim[victim].get(kind, 0) + value
         else:
             out[name] = out[name] + value
     out["by_victim"] = by_victim
+    out["incidents_by_kind"] = by_kind
     return out
 
 
@@ -123,6 +129,18 @@ class Aggregator:
         """The entry last applied for ``incident_id``: version, cells, touched keys."""
         value = self.store.get(f"c|{incident_id}")
         return dict(value) if value is not None else None
+
+    def previous_best(self, incident_id: str) -> int:
+        """Killed count the incident contributes now (0 if unseen, merged, injured or unquantified).
+
+        Call it *before* :meth:`apply` and hand it to
+        ``HasilaMetrics.observe_incident`` to count an incident crossing the
+        mass-casualty threshold once, even across restarts and replays.
+        """
+        entry = self.store.get(f"c|{incident_id}")
+        if entry is None:
+            return 0
+        return max((cell.get("killed", 0) for cell in entry.get("cells", {}).values()), default=0)
 
     # -- writing -----------------------------------------------------------------
     def apply(self, incident: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -179,4 +197,6 @@ class Aggregator:
 def _copy(record: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(record)
     out["by_victim"] = {v: dict(c) for v, c in record["by_victim"].items()}
+    if "incidents_by_kind" in record:
+        out["incidents_by_kind"] = dict(record["incidents_by_kind"])
     return out

@@ -215,3 +215,27 @@ def test_store_values_are_reassigned_not_mutated():
     agg.apply(make_incident("a", 2, count=2))
     assert before["killed"] == 1  # the old value object was not mutated
     assert "a|SY07|all" in store.sets[-7:]
+
+
+def test_incidents_split_by_kind_follow_merges():
+    agg = Aggregator({})
+    agg.apply(make_incident("k", 1, kind="killed", count=2))
+    agg.apply(make_incident("i", 1, kind="injured", count=5))
+    agg.apply(make_incident("i2", 1, kind="injured", count=None))
+    assert agg.record("SY07|all")["incidents_by_kind"] == {"killed": 1, "injured": 2}
+    agg.apply(make_incident("i2", 2, kind="injured", status="merged", count=0))
+    assert agg.record("SY07|all")["incidents_by_kind"] == {"killed": 1, "injured": 1}
+
+
+def test_previous_best_reports_the_applied_killed_count():
+    agg = Aggregator({})
+    assert agg.previous_best("a") == 0
+    agg.apply(make_incident("a", 1, count=8))
+    assert agg.previous_best("a") == 8
+    agg.apply(make_incident("a", 2, count=None))
+    assert agg.previous_best("a") == 0
+    agg.apply(make_incident("b", 1, kind="injured", count=30))
+    assert agg.previous_best("b") == 0
+    agg.apply(make_incident("a", 3, count=14))
+    agg.apply(make_incident("a", 4, status="merged", count=0))
+    assert agg.previous_best("a") == 0

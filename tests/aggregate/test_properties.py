@@ -61,6 +61,7 @@ def recount(latest):
             for b in buckets:
                 c = totals.setdefault(f"{p}|{b}", Counter())
                 c["incidents"] += 1
+                c[f"incidents:{inc['kind']}"] += 1
                 if inc["count_best"] is None:
                     c["unquantified"] += 1
                 else:
@@ -77,9 +78,7 @@ def recount(latest):
 )
 def test_totals_match_recount_of_latest_versions(histories, order, replays):
     versions = [
-        build(f"i{n}", v + 1, spec)
-        for n, hist in enumerate(histories)
-        for v, spec in enumerate(hist)
+        build(f"i{n}", v + 1, spec) for n, hist in enumerate(histories) for v, spec in enumerate(hist)
     ]
     stream = list(versions)
     order.shuffle(stream)
@@ -93,10 +92,7 @@ def test_totals_match_recount_of_latest_versions(histories, order, replays):
     # what the aggregator ends with is the latest version applied per incident
     latest: dict[str, dict] = {}
     for inc in stream:
-        if (
-            inc["incident_id"] not in latest
-            or inc["version"] > latest[inc["incident_id"]]["version"]
-        ):
+        if inc["incident_id"] not in latest or inc["version"] > latest[inc["incident_id"]]["version"]:
             latest[inc["incident_id"]] = inc
     expected = recount(latest.values())
 
@@ -110,6 +106,7 @@ def test_totals_match_recount_of_latest_versions(histories, order, replays):
             "incidents": rec["incidents"],
             "unquantified": rec["unquantified"],
             **{f"{v}.{k}": c for v, kinds in rec["by_victim"].items() for k, c in kinds.items()},
+            **{f"incidents:{k}": n for k, n in rec["incidents_by_kind"].items()},
         }
         assert {k: v for k, v in got.items() if v} == {k: v for k, v in want.items() if v}, key
         # the compacted topic alone rebuilds the same state
