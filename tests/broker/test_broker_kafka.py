@@ -1,0 +1,168 @@
+"""Against a real Kafka 3.9 broker started by streams.broker (needs Java; Maven on first run)."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError
+
+from streams.broker import BrokerError, LocalBroker
+
+pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(300)]
+
+
+async def _create_topic(client_args: dict, topic: str) -> None:
+    admin = AIOKafkaAdminClient(**client_args)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1)])
+    finally:
+        await admin.close()
+
+
+async def _roundtrip(client_args: dict, topic: str, value: bytes) -> list[bytes]:
+    """Produce one message and read the topic from the beginning; returns the values read."""
+    producer = AIOKafkaProducer(**client_args)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value, key=b"k")
+    finally:
+        await producer.stop()
+    return await _read_all(client_args, topic)
+
+
+async def _read_all(client_args: dict, topic: str) -> list[bytes]:
+    consumer = AIOKafkaConsumer(
+        topic,
+        group_id=f"g-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        **client_args,
+    )
+    await consumer.start()
+    try:
+        batches = await consumer.getmany(timeout_ms=10_000)
+        return [m.value for msgs in batches.values() for m in msgs]
+    finally:
+        await consumer.stop()
+
+
+def _plain(broker: LocalBroker) -> dict:
+    return {"bootstrap_servers": broker.bootstrap}
+
+
+def _sasl(broker: LocalBroker, mechanism: str, password: str | None = None) -> dict:
+    creds = broker.sasl_credentials()
+    return {
+        "bootstrap_servers": creds["bootstrap"],
+        "security_protocol": "SASL_PLAINTEXT",
+        "sasl_mechanism": mechanism,
+        "sasl_plain_username": creds["username"],
+        "sasl_plain_password": password if password is not None else creds["password"],
+    }
+
+
+async def test_lifecycle_produce_consume_restart(make_broker) -> None:
+    broker = make_broker()
+    assert broker.status()["running"] is False
+
+    status = broker.start(timeout=120)
+    assert status["running"] and status["ready"]
+    assert status["bootstrap"] == broker.bootstrap == f"127.0.0.1:{broker.port}"
+    assert isinstance(status["pid"], int)
+    assert status["formatted"] and status["cluster_id"]
+    assert broker.log_file.exists()
+
+    # Starting again is a no-op: same process.
+    assert broker.start()["pid"] == status["pid"]
+
+    topic = f"t-{uuid.uuid4().hex[:8]}"
+    await _create_topic(_plain(broker), topic)
+    value = "قتل ثلاثة مدنيين في قصف على ريف إدلب".encode()
+    assert await _roundtrip(_plain(broker), topic, value) == [value]
+
+    stopped = broker.stop()
+    assert stopped["running"] is False and stopped["pid"] is None
+    assert not broker.pid_file.exists()
+    assert not _listening(broker.port)
+    assert broker.stop()["running"] is False  # stopping twice is harmless
+
+    # Restart from the same home: storage is not formatted again, data survives.
+    again = broker.start(timeout=120)
+    assert again["cluster_id"] == status["cluster_id"]
+    assert again["pid"] != status["pid"]
+    assert await _read_all(_plain(broker), topic) == [value]
+
+
+async def test_auto_create_is_off_by_default(make_broker) -> None:
+    """The app creates its topics with explicit partitions; a typo must not create one."""
+    broker = make_broker()
+    broker.start(timeout=120)
+    producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, request_timeout_ms=3000)
+    await producer.start()
+    try:
+        with pytest.raises(KafkaError):
+            await producer.send_and_wait(f"missing-{uuid.uuid4().hex[:6]}", b"x")
+    finally:
+        await producer.stop()
+
+
+def test_two_brokers_side_by_side(make_broker) -> None:
+    first, second = make_broker("a"), make_broker("b")
+    first.start(timeout=120)
+    second.start(timeout=120)
+    s1, s2 = first.status(), second.status()
+    assert s1["ready"] and s2["ready"]
+    assert s1["pid"] != s2["pid"] and s1["cluster_id"] != s2["cluster_id"]
+    first.stop()
+    assert not first.status()["running"]
+    assert second.status()["ready"]  # stopping one leaves the other alone
+
+
+def test_broker_dying_at_start_shows_its_log(make_broker) -> None:
+    # A 1 MB heap is below the JVM minimum: the broker process exits at once.
+    broker = make_broker(heap="1m")
+    with pytest.raises(BrokerError) as err:
+        broker.start(timeout=60)
+    message = str(err.value)
+    assert "exited" in message
+    assert "last lines of" in message and "heap" in message.lower()
+    assert not broker.status()["running"]
+
+
+@pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256"])
+async def test_sasl_produce_consume(sasl_broker: LocalBroker, mechanism: str) -> None:
+    creds = sasl_broker.sasl_credentials()
+    assert creds["username"] and len(creds["password"]) >= 16
+    assert mechanism in creds["mechanisms"]
+    topic = f"sasl-{mechanism.lower()}-{uuid.uuid4().hex[:6]}"
+    await _create_topic(_sasl(sasl_broker, mechanism), topic)
+    value = b'{"article_id": "a1", "killed": 3}'
+    assert await _roundtrip(_sasl(sasl_broker, mechanism), topic, value) == [value]
+
+
+@pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256"])
+async def test_sasl_rejects_wrong_password(sasl_broker: LocalBroker, mechanism: str) -> None:
+    producer = AIOKafkaProducer(**_sasl(sasl_broker, mechanism, password="wrong-password"))
+    with pytest.raises(KafkaError):
+        await producer.start()
+    await producer.stop()
+
+
+def test_sasl_listener_does_not_replace_plaintext(sasl_broker: LocalBroker) -> None:
+    status = sasl_broker.status()
+    assert status["ready"]
+    assert status["sasl_bootstrap"] == sasl_broker.sasl_bootstrap
+    assert _listening(sasl_broker.port) and _listening(sasl_broker.sasl_port)
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
