@@ -1,0 +1,216 @@
+"""From one article to its casualty mentions (records of ``schemas/mention.v1.json``).
+
+The language rules find statements sentence by sentence; this module adds
+what needs the whole article: the governing place, the event date, the scope
+(incident or cumulative statistic), and the rule "one mention per event"
+(headline + body, repeated paragraphs, totals followed by their breakdown).
+Pure and total: any string input gives a list, never an exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+from collections.abc import Mapping
+from typing import Any
+
+from streams.extract import arabic, english
+from streams.extract.dates import event_date, publication_date
+from streams.extract.hits import Hit
+from streams.extract.lexicon import lexicon
+from streams.extract.places import EMPTY_REGION, Place, find_places
+from streams.extract.segment import Sentence, sentences
+from streams.text.normalize import Normalized, normalize
+
+__all__ = ["article_text", "detect_language", "extract_article"]
+
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_INCIDENT_DAY = re.compile(
+    r"\b(امس|اليوم|الليله|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد|ميدانيا|"
+    r"yesterday|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+)
+_CONTINUES = re.compile(r"^(و?القتلي هم|و?هم |these |they |the casualties are|among them|بينهم)")
+_MAX_CHARS = 200_000  # longer bodies are cut: news articles are far shorter
+
+
+def article_text(article: Mapping[str, Any]) -> str:
+    """The text evidence offsets refer to: title + blank line + body, or the body alone."""
+    body = article.get("body")
+    body = body if isinstance(body, str) else ""
+    title = article.get("title")
+    if isinstance(title, str) and title.strip():
+        return f"{title}\n\n{body}"
+    return body
+
+
+def detect_language(text: str) -> str:
+    """ "ar" when Arabic letters are at least a third of the letters, else "en"."""
+    sample = text[:5000] if isinstance(text, str) else ""
+    ar = len(_ARABIC_LETTER.findall(sample))
+    la = len(_LATIN_LETTER.findall(sample))
+    return "ar" if ar and ar * 2 >= la else "en"
+
+
+def extract_article(article: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every casualty mention of ``article`` (a dict per ``schemas/article.v1.json``)."""
+    try:
+        return _extract(article)
+    except Exception:
+        return []
+
+
+def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
+    if not isinstance(article, Mapping):
+        return []
+    text = article_text(article)[:_MAX_CHARS]
+    if not text.strip():
+        return []
+    lang = article.get("language")
+    if lang not in ("ar", "en"):
+        lang = detect_language(text)
+    aid = str(article.get("id") or "unknown")
+    nt = normalize(text)
+    title = article.get("title")
+    title_end = len(normalize(title).text) if isinstance(title, str) and title.strip() else 0
+    sents = sentences(nt.text)
+    places = find_places(nt, lang)
+    place_starts = [p.start for p in places]
+    lex = lexicon(lang)
+    engine = arabic.find_hits if lang == "ar" else english.find_hits
+    pub = publication_date(article.get("published_at"))
+
+    found: list[tuple[Hit, Sentence, Place | None, str | None]] = []
+    prev_cumulative = False
+    for sent in sents:
+        stext = nt.text[sent.start : sent.end]
+        hits = engine(sent, lex)
+        cumulative = any(p.search(stext) for p in lex.cumulative)
+        if (
+            not cumulative
+            and prev_cumulative
+            and (_CONTINUES.search(stext) or not _INCIDENT_DAY.search(stext))
+        ):
+            cumulative = bool(hits)
+        if hits:
+            prev_cumulative = cumulative
+        date = event_date(stext, pub, lang)
+        for h in hits:
+            h.scope = "cumulative" if cumulative else "incident"
+            place = _choose_place(h, sent, sents, places, place_starts, title_end)
+            found.append((h, sent, place, date))
+
+    kept = _one_per_event(found)
+    return [_record(aid, lang, nt, h, sent, place, date) for h, sent, place, date in kept]
+
+
+def _clause_of(sent: Sentence, offset: int) -> int:
+    starts = [t.start for t in sent.tokens]
+    k = bisect_right(starts, offset) - 1
+    return sent.tokens[max(k, 0)].clause
+
+
+def _choose_place(
+    h: Hit, sent: Sentence, sents: list[Sentence], places: list[Place], starts: list[int], title_end: int
+) -> Place | None:
+    """Nearest governing place: in the clause, then the sentence, then the context before."""
+    if not places:
+        return None
+    lo = bisect_right(starts, sent.start - 1)
+    hi = bisect_right(starts, sent.end)
+    inside = [p for p in places[lo:hi] if p.end <= sent.end]
+    if inside:
+        clause = _clause_of(sent, h.anchor)
+
+        def cost(p: Place) -> float:
+            pc = _clause_of(sent, p.start)
+            after = p.start >= h.anchor
+            dist = (p.start - h.anchor) if after else (h.anchor - p.end) * 2 + 40
+            penalty = 0 if pc == clause else (300 if pc > clause else 150) * abs(pc - clause)
+            return penalty + dist - p.rank * 3
+
+        return min(inside, key=cost)
+    # context: the last place named before this sentence (not in the title), else the title's
+    body_before = [p for p in places[:lo] if p.start >= title_end]
+    if body_before:
+        # the most specific place of the nearest preceding sentence that names one
+        last_sent_start = max(s.start for s in sents if s.start <= body_before[-1].start)
+        same = [p for p in body_before if p.start >= last_sent_start]
+        return max(same, key=lambda p: p.rank)
+    title_places = [p for p in places if p.start < title_end]
+    if title_places:
+        return max(title_places, key=lambda p: p.rank)
+    return places[0] if places[0].start < sent.start else None
+
+
+def _key(place: Place | None) -> str | None:
+    return place.key if place is not None else None
+
+
+def _one_per_event(found: list[tuple[Hit, Sentence, Place | None, str | None]]) -> list:
+    """Drop repeats, vague restatements of counted events, and totals followed by their parts."""
+    out = []
+    seen: set[tuple] = set()
+    for item in found:
+        h, _s, place, _d = item
+        noun = h.noun if h.count == 1 else ""
+        key = (h.kind, h.count, h.count_min, h.count_max, _key(place), noun, h.scope)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(item)
+    counted = {(h.kind, _key(p), h.scope) for h, _s, p, _d in out if h.count is not None}
+    out = [
+        it for it in out if it[0].count is not None or (it[0].kind, _key(it[2]), it[0].scope) not in counted
+    ]
+    drop: set[int] = set()
+    for idx, (h, s, _p, _d) in enumerate(out):
+        if h.count is None or h.count < 3 or h.scope != "incident":
+            continue
+        parts = [
+            x[0]
+            for x in out[idx + 1 :]
+            if x[0].kind == h.kind and x[0].scope == "incident" and x[1].index > s.index
+        ]
+        total = 0
+        for k, part in enumerate(parts):
+            if part.count is None:
+                break
+            total += part.count
+            if total == h.count and k >= 1:
+                drop.add(idx)
+                break
+            if total > h.count:
+                break
+    return [it for idx, it in enumerate(out) if idx not in drop]
+
+
+def _record(
+    aid: str, lang: str, nt: Normalized, h: Hit, sent: Sentence, place: Place | None, date: str | None
+) -> dict[str, Any]:
+    a, b = nt.span_to_original(sent.start, sent.end)
+    evidence = nt.original[a:b][:4000]
+    ha, hb = nt.span_to_original(h.start, h.end)
+    digest = hashlib.sha1(f"{a}:{b}:{ha}:{hb}:{h.count}:{evidence}".encode()).hexdigest()[:10]
+    group = None
+    if h.group_span:
+        group = nt.original_slice(*h.group_span).strip(" \"'«»")[:256] or None
+    region = dict(place.region) if place is not None else dict(EMPTY_REGION)
+    return {
+        "schema_version": 1,
+        "article_id": aid,
+        "mention_id": f"{aid}:{h.kind}:{digest}",
+        "kind": h.kind,
+        "count": h.count,
+        "count_min": h.count_min,
+        "count_max": h.count_max,
+        "region": region,
+        "event_date": date,
+        "victim": h.victim,
+        "group": group,
+        "scope": h.scope,
+        "evidence": {"text": evidence, "start": a, "end": a + len(evidence)},
+        "language": lang,
+        "rule": h.rule,
+    }

@@ -1,0 +1,78 @@
+"""The one place where extraction talks to the gazetteer (``streams.places``).
+
+Resolving a name to p-codes is the gazetteer's job; choosing which place
+governs a mention is ours (``choose``). Until ``streams.places`` is importable
+every mention gets the empty region, so the rest of the pipeline still runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from streams.text.normalize import Normalized
+
+__all__ = ["EMPTY_REGION", "Place", "find_places"]
+
+EMPTY_REGION: dict[str, Any] = {
+    "admin1": None,
+    "admin2": None,
+    "admin3": None,
+    "place": None,
+    "pcode": None,
+    "precision": "none",
+}
+_RANK = {"exact": 5, "subdistrict": 4, "district": 3, "governorate": 2, "country": 0, "none": 0}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place found in the text: normalised span and its region record."""
+
+    start: int
+    end: int
+    region: dict[str, Any]
+
+    @property
+    def rank(self) -> int:
+        """How specific the place is (exact point 5 ... country 0)."""
+        return _RANK.get(self.region.get("precision") or "none", 0)
+
+    @property
+    def key(self) -> str | None:
+        """What identifies the place for de-duplication."""
+        return self.region.get("pcode") or self.region.get("admin1")
+
+
+def _gazetteer() -> Any:
+    try:
+        from streams.places import default_gazetteer
+    except Exception:
+        return None
+    try:
+        return default_gazetteer()
+    except Exception:
+        return None
+
+
+_GAZ: list[Any] = []
+
+
+def find_places(nt: Normalized, lang: str) -> list[Place]:
+    """Places named in the normalised text, sorted by start (empty without a gazetteer)."""
+    if not _GAZ:
+        _GAZ.append(_gazetteer())
+    gaz = _GAZ[0]
+    if gaz is None:
+        return []
+    try:
+        found = gaz.find_places(nt, lang)
+    except Exception:
+        return []
+    out = []
+    for p in found:
+        rec = p.region.to_record() if hasattr(p.region, "to_record") else dict(p.region)
+        if rec.get("admin1") is None and rec.get("precision") in (None, "none", "country"):
+            continue
+        out.append(Place(p.start, p.end, rec))
+    return out

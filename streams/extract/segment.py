@@ -1,0 +1,81 @@
+"""Tokens, sentences and clauses over normalised text, with their offsets.
+
+Sentences end at ``. ! ? ؟ ؛`` and line breaks (a full stop between two digits
+is a decimal point, not an end). Clauses split a sentence at commas (``، ,``),
+semicolons and colons. All offsets are into the normalised text; the caller
+maps them back to the original with :class:`~streams.text.normalize.Normalized`.
+The regular expressions are linear (no nested quantifiers), so any input is safe.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Sentence", "Token", "sentences", "tokenize"]
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]")
+_SENT_END = re.compile(r"(?<!\d)[.!?؟؛]+|[.!?؟؛]+(?!\d)|\n+")
+_CLAUSE_END = frozenset("،,;:؛")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: ``text`` is normalised; ``start``/``end`` are normalised offsets."""
+
+    text: str
+    start: int
+    end: int
+    clause: int  # index of the clause within its sentence
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalpha()
+
+    @property
+    def is_number(self) -> bool:
+        return self.text[0].isdigit()
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A sentence: its normalised span and its tokens."""
+
+    start: int
+    end: int
+    tokens: list[Token]
+    index: int
+
+
+def tokenize(text: str, start: int, end: int) -> list[Token]:
+    """Tokens of ``text[start:end]``; punctuation tokens carry clause boundaries."""
+    out: list[Token] = []
+    clause = 0
+    for m in _TOKEN.finditer(text, start, end):
+        t = m.group()
+        if t in _CLAUSE_END:
+            clause += 1
+        out.append(Token(t, m.start(), m.end(), clause))
+    return out
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split normalised ``text`` into sentences (empty ones are dropped)."""
+    out: list[Sentence] = []
+    pos = 0
+    for m in _SENT_END.finditer(text):
+        _add(text, pos, m.end(), out)
+        pos = m.end()
+    _add(text, pos, len(text), out)
+    return out
+
+
+def _add(text: str, a: int, b: int, out: list[Sentence]) -> None:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if b > a:
+        toks = tokenize(text, a, b)
+        if toks:
+            out.append(Sentence(a, b, toks, len(out)))
