@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+from datetime import date
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,12 @@ def decode_article(raw: bytes | str | None, *, max_bytes: int, max_body_chars: i
         value = record.get(name)
         if isinstance(value, str) and "\x00" in value:
             raise InputError("E108", f"NUL character in {name}")
+    published = record.get("published_at")
+    if isinstance(published, str) and len(published) >= 10:
+        try:
+            date.fromisoformat(published[:10])
+        except ValueError:
+            raise InputError("E106", f"published_at: {published[:40]!r} is not a calendar date") from None
     if len(record["body"]) > max_body_chars:
         raise InputError("E103", f"{len(record['body'])} characters > limit {max_body_chars}")
     return record

@@ -27,7 +27,8 @@ def test_minimal_and_full_articles_are_accepted():
     assert full["language"] == "en" and full["extra"] == "ignored"
 
 
-@pytest.mark.parametrize("published_at", ["2025-03-10", "2025-03-10T08:30:00Z", "2025-03-10 08:30", None])
+@pytest.mark.parametrize("published_at", ["2025-03-10", "2025-03-10T08:30:00Z", "2025-03-10 08:30", None,
+                                          "2017-03", "2017"])
 def test_publication_date_forms(published_at):
     decode_article(raw(id="a", body="b", published_at=published_at), **LIMITS)
 
@@ -48,6 +49,8 @@ def test_publication_date_forms(published_at):
         (raw(id="a", body="b", language="fr"), "E106"),
         (raw(id="a", body="b", published_at="99999-01-01"), "E106"),
         (raw(id="a", body="b", published_at="yesterday"), "E106"),
+        (raw(id="a", body="b", published_at="2025-02-31"), "E106"),
+        (raw(id="a", body="b", published_at="2025-13"), "E106"),
         (raw(id="a", body="b", schema_version=2), "E107"),
         (raw(id="a", body="nul \x00 inside"), "E108"),
         (raw(id="a", body="x" * 20_001), "E103"),
