@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import date
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
