@@ -142,4 +142,26 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
 
     register_agents(runtime)
     register_views(runtime)
+    _register_lag_timer(runtime)
     return runtime
+
+
+def _register_lag_timer(rt: Runtime, interval: float = 5.0) -> None:
+    """Every few seconds, publish how far this worker's partitions are behind their high watermark."""
+
+    @rt.app.timer(interval)
+    async def consumer_lag() -> None:
+        consumer = rt.app.consumer
+        if consumer is None:
+            return
+        assigned = consumer.assignment()
+        if not assigned:
+            return
+        highwaters = await consumer.highwaters(*assigned)
+        for tp in assigned:
+            position = await consumer.position(tp)
+            high = highwaters.get(tp)
+            if position is None or high is None:
+                continue
+            rt.metrics.set_lag(tp.topic.removeprefix(rt.settings.topic_prefix), tp.partition,
+                               max(0, high - position))

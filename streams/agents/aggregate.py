@@ -29,6 +29,7 @@ def register_aggregate(rt: Runtime) -> None:
             try:
                 incident = loads(event.message.value)
                 validate("incident.v1.json", incident, code="E106")
+                previous_best = aggregator.previous_best(incident["incident_id"])
                 changed = aggregator.apply(incident)
                 for record in changed:
                     validate("aggregate.v1.json", record)
@@ -39,6 +40,7 @@ def register_aggregate(rt: Runtime) -> None:
                 log.exception("aggregation failed at offset %s", event.message.offset)
                 await rt.deadletter("aggregate", HasilaError("E401", repr(exc)[:500]), event)
                 continue
+            metrics.observe_incident(incident, previous_best)
             for record in changed:
                 await rt.send(AGGREGATES.name, record["key"], record)
                 metrics.observe_aggregate(record)
