@@ -1,0 +1,173 @@
+"""Name variants: how one gazetteer name can be written in the press.
+
+Shared by the build script (OCHA/OpenSyria names) and the loader (curated
+TSV lists), so both produce matcher keys the same way.  Every key is in the
+form of :func:`streams.text.normalize.normalize_text` output, because the
+matcher runs on normalised article text.
+
+Arabic keys are stored *without* a leading definite article; whether the
+name carries ال is a separate flag, because the matcher accepts the article
+as part of the glued prefix (``بالقامشلي`` = ب + ال + قامشلي, ``للقامشلي``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from streams.text.normalize import normalize_text
+
+__all__ = [
+    "ARABIC_TYPE_WORDS",
+    "ENGLISH_TYPE_WORDS",
+    "arabic_key",
+    "english_variants",
+    "is_arabic",
+    "split_compound",
+    "strip_arabic_type",
+    "strip_english_type",
+]
+
+_AR_LETTER = re.compile(r"[\u0621-\u064a]")
+# Administrative / settlement nouns that OCHA and OpenSyria put in front of a
+# name ("مركز الباب", "ناحية ...", "محافظة درعا"); the press uses them as
+# context words, so they are context for the matcher, not part of the key.
+ARABIC_TYPE_WORDS = (
+    "محافظه",
+    "منطقه",
+    "ناحيه",
+    "مركز",
+    "مدينه",
+    "بلده",
+    "قريه",
+    "مزرعه",
+    "حي",
+    "مخيم",
+    "قضاء",
+)
+ENGLISH_TYPE_WORDS = (
+    "governorate",
+    "province",
+    "district",
+    "subdistrict",
+    "sub-district",
+    "nahiya",
+    "city",
+    "town",
+    "village",
+    "camp",
+)
+_EN_ARTICLES = (
+    "al",
+    "el",
+    "ar",
+    "as",
+    "ad",
+    "ash",
+    "ez",
+    "az",
+    "an",
+    "at",
+    "adh",
+    "ath",
+    "es",
+    "ed",
+    "er",
+    "en",
+)
+_EN_ART_RE = re.compile(r"\b(?:" + "|".join(_EN_ARTICLES) + r")[- ](?=[a-z])")
+_SPLIT_RE = re.compile(r"\s*(?:_|/|\s-\s|\(|\)|,|،)\s*")
+
+
+def is_arabic(name: str) -> bool:
+    """True when the name is written in Arabic script."""
+    return bool(_AR_LETTER.search(name))
+
+
+def split_compound(name: str) -> list[str]:
+    """Split OCHA compound names into alternatives.
+
+    ``معارة النعسان_معارة الحاسك`` and ``جداع كبيرة / الكرمة`` list two names
+    of one place; ``X - Y`` and ``X (Y)`` often add the parent unit as a
+    disambiguator, which the caller removes by comparing with the parents.
+    """
+    parts = [p.strip(" -") for p in _SPLIT_RE.split(name)]
+    return [p for p in parts if p]
+
+
+def strip_arabic_type(norm: str) -> str:
+    """Drop a leading type noun ("ناحيه مركز X" -> "X") from a normalised name."""
+    changed = True
+    while changed:
+        changed = False
+        for w in ARABIC_TYPE_WORDS:
+            if norm.startswith(w + " ") and len(norm) > len(w) + 2:
+                norm = norm[len(w) + 1 :]
+                changed = True
+    return norm
+
+
+def arabic_key(name: str) -> tuple[str, bool] | None:
+    """Matcher key and has-article flag for an Arabic name, or None if unusable.
+
+    ``"القامشلي"`` -> ``("قامشلي", True)``.  The article is only stripped when
+    what is left is at least two letters (``الل`` of ``اللاذقيه`` is kept as
+    ``لاذقيه``).
+    """
+    norm = " ".join(normalize_text(name).split())
+    norm = strip_arabic_type(norm)
+    if not norm or not is_arabic(norm):
+        return None
+    if norm.startswith("ال") and len(norm) >= 4 and norm[2] != " ":
+        return norm[2:], True
+    return norm, False
+
+
+def _ascii_fold(s: str) -> str:
+    """Drop Latin diacritics (Ḩ -> H) and normalise quotes as the text normaliser does."""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    return normalize_text(s)
+
+
+def strip_english_type(norm: str) -> str:
+    """Drop type words around a normalised English name ("idlib governorate" -> "idlib")."""
+    for prefix in ("nahiyat markaz ", "nahiyat ", "markaz ", "governorate of ", "mantiqat "):
+        if norm.startswith(prefix):
+            norm = norm[len(prefix) :]
+    for w in ENGLISH_TYPE_WORDS:
+        if norm.endswith(" " + w):
+            norm = norm[: -len(w) - 1]
+    return norm.strip()
+
+
+def english_variants(name: str) -> set[str]:
+    """Spelling variants of an English name as they appear in normalised text.
+
+    Covers article forms (``Deir ez-Zor`` / ``Deir ez Zor`` / ``Deir Zor``,
+    ``Al-Qamishli`` / ``Qamishli``), hyphen/space alternation and apostrophes
+    (``Dar'a`` / ``Dara``).
+    """
+    base = _ascii_fold(name).strip()
+    base = re.sub(r"\s+", " ", base)
+    base = strip_english_type(base)
+    if not base or is_arabic(base) or not re.search(r"[a-z]", base):
+        return set()
+    forms = {base}
+    # leading article: with and without, hyphen or space
+    m = re.match(r"^(" + "|".join(_EN_ARTICLES) + r")[- ](.+)$", base)
+    if m:
+        rest = m.group(2)
+        forms |= {rest, f"{m.group(1)}-{rest}", f"{m.group(1)} {rest}", f"al-{rest}", f"al {rest}"}
+    out: set[str] = set()
+    for f in forms:
+        out.add(f)
+        out.add(f.replace("-", " "))
+        # inner articles: "deir ez-zor" -> "deir ez zor" and "deir al-zor"
+        inner = _EN_ART_RE.sub(lambda mm: mm.group(0)[:-1] + " ", f)
+        out.add(inner)
+        out.add(_EN_ART_RE.sub("al-", f))
+        out.add(_EN_ART_RE.sub("al ", f))
+        if "'" in f:
+            out.add(f.replace("'", ""))
+    return {" ".join(o.split()) for o in out if len(o.replace(" ", "")) >= 3}

@@ -1,0 +1,388 @@
+"""Choosing one unit per place name, jointly for the whole article.
+
+Evidence, strongest first:
+
+1. the words around the name: a type noun (محافظة → governorate, ناحية →
+   sub-district, قرية → village ...) and countryside phrases (ريف X,
+   X countryside: the unit X, not a point);
+2. a unit named right next to it: "غدير البستان بريف القنيطرة",
+   "X، درعا", "X (Idlib)" - the place is inside the neighbouring unit;
+3. the other places of the article: an ambiguous village goes to the
+   governorate/district the article is otherwise about;
+4. size: governorate > district > sub-district, and a seat city beats a
+   hamlet of the same name.
+
+A name the gazetteer puts in one governorate while the text names another
+right next to it is resolved to the gazetteer's unit and the text's
+governorate is kept in ``admin1_alt`` (ANNOTATION.md section 4).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from streams.places import lexicon as lx
+from streams.places.model import PlaceMention, Region, Unit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from streams.places.gazetteer import Candidate, Gazetteer
+    from streams.text.normalize import Normalized
+
+__all__ = ["Hit", "resolve_hits"]
+
+_PRIOR_KIND = {
+    "admin1": 5.0,
+    "informal": 4.5,
+    "admin2": 4.0,
+    "admin3": 3.0,
+    "community": 1.0,
+    "neighbourhood": 0.6,
+    "foreign": 2.5,
+    "country": 2.5,
+}
+_SEAT_PRIOR = {3: 5.2, 2: 4.2, 1: 3.2}
+_SENTENCE_BREAK = frozenset(".!?؟\n")
+# Words that may stand between a name and the unit that places it:
+# "X بريف Y", "X في محافظة Y", "X، Y", "X (Y)", "X شرقي Y", "X in Y province".
+_PLACING = frozenset(
+    {
+        "في",
+        "ب",
+        "ضمن",
+        "من",
+        "قرب",
+        "التابعه",
+        "التابع",
+        "محافظه",
+        "بمحافظه",
+        "منطقه",
+        "بمنطقه",
+        "مدينه",
+        "بمدينه",
+        "شرقي",
+        "غربي",
+        "شمالي",
+        "جنوبي",
+        "شرق",
+        "غرب",
+        "شمال",
+        "جنوب",
+        "اطراف",
+        "in",
+        "of",
+        "near",
+        "the",
+        "province",
+        "east",
+        "west",
+        "north",
+        "south",
+        "eastern",
+        "western",
+        "northern",
+        "southern",
+        "city",
+    }
+)
+_NEAR = 48  # characters between a name and the unit that places it
+_DIR_LEN = max(len(d) for d in lx.DIRECTIONS_AR)
+
+
+@dataclass(slots=True)
+class Hit:
+    """A name occurrence: ``start``/``end`` of the name, ``p`` start of the word with glued prefix."""
+
+    start: int
+    end: int
+    p: int
+    cands: list[Candidate]
+    type_kinds: tuple[str, ...] = ()
+    countryside: bool = False
+    span_start: int = -1
+    span_end: int = -1
+    chosen: Unit | None = None
+    unit_choices: list[Unit] = field(default_factory=list)
+
+
+def _prev_word(text: str, q: int) -> tuple[str, int]:
+    """The word ending before ``q`` (skipping spaces) and its start."""
+    i = q
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    j = i
+    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "'"):
+        j -= 1
+    return text[j:i], j
+
+
+def _next_word(text: str, q: int) -> tuple[str, int]:
+    """The word starting after ``q`` (skipping spaces) and its end."""
+    n = len(text)
+    i = q
+    while i < n and text[i] == " ":
+        i += 1
+    j = i
+    while j < n and text[j].isalpha():
+        j += 1
+    return text[i:j], j
+
+
+def _context(text: str, h: Hit, arabic: bool) -> None:
+    """Fill type noun / countryside information and the mention span of a hit."""
+    h.span_start, h.span_end = h.start, h.end
+    if arabic:
+        w, ws = _prev_word(text, h.p)
+        if not w:
+            return
+        if lx.strip_glued(w, lx.COUNTRYSIDE_AR) or lx.strip_glued(w, lx.DESERT_AR):
+            h.countryside = True
+            base = lx.strip_glued(w, lx.COUNTRYSIDE_AR) or lx.strip_glued(w, lx.DESERT_AR) or w
+            h.span_start = ws + len(w) - len(base)
+            # "ريف دير الزور الشرقي": the direction belongs to the phrase
+            nw, ne = _next_word(text, h.end)
+            if nw in ("الشرقي", "الغربي", "الشمالي", "الجنوبي"):
+                h.span_end = ne
+                nw2, ne2 = _next_word(text, ne)
+                if nw2 in ("الشرقي", "الغربي"):
+                    h.span_end = ne2
+            return
+        base = lx.strip_glued(w, lx.AR_TYPE_NOUNS)
+        if base:
+            h.type_kinds = lx.AR_TYPE_NOUNS[base]
+        return
+    # English
+    w, ws = _prev_word(text, h.p)
+    nw, ne = _next_word(text, h.end)
+    if text.startswith("'s", h.end):
+        nw, ne = _next_word(text, h.end + 2)
+    if w == "rural" or nw in lx.EN_AFTER_COUNTRYSIDE:
+        h.countryside = True
+        if w == "rural":
+            h.span_start = ws
+        else:
+            h.span_end = ne
+        return
+    if w == "of":
+        w2, ws2 = _prev_word(text, ws)
+        if w2 in ("countryside", "outskirts", "suburbs", "desert", "countrysides"):
+            h.countryside = True
+            h.span_start = ws2
+            return
+        if w2 in lx.EN_BEFORE_TYPE:
+            h.type_kinds = lx.EN_BEFORE_TYPE[w2]
+            return
+    if nw in lx.EN_AFTER_PROVINCE:
+        h.type_kinds = ("admin1",)
+        h.span_end = ne
+        return
+    if nw in lx.EN_AFTER_TYPE:
+        h.type_kinds = lx.EN_AFTER_TYPE[nw]
+        return
+    if w in lx.EN_BEFORE_TYPE:
+        h.type_kinds = lx.EN_BEFORE_TYPE[w]
+
+
+def _select(hits: list[Hit]) -> list[Hit]:
+    """Leftmost, then longest, non-overlapping hits."""
+    hits.sort(key=lambda h: (h.span_start, -(h.span_end - h.span_start)))
+    out: list[Hit] = []
+    last = -1
+    for h in hits:
+        if h.span_start >= last:
+            out.append(h)
+            last = h.span_end
+    return out
+
+
+def _countryside_units(h: Hit) -> list[Unit]:
+    """Units a ريف X / X countryside phrase can stand for: governorates, districts, seat towns' units."""
+    units = [c.unit for c in h.cands]
+    adm = [u for u in units if u.kind in ("admin1", "admin2")]
+    return adm or [u for u in units if u.kind != "neighbourhood"] or units
+
+
+def _places_next(text: str, h: Hit, nxt: Hit) -> bool:
+    """True when ``nxt`` is the unit that locates ``h``: close, same clause, joined by placing words."""
+    if not _gap_ok(text, h.span_end, nxt.span_start):
+        return False
+    glued = text[nxt.p : nxt.start] if nxt.p < nxt.start else ""
+    if glued.startswith("و"):  # "X وY": a list, not a location
+        return False
+    gap = text[h.span_end : min(nxt.span_start, nxt.p)]
+    for w in gap.replace("،", " ").replace(",", " ").replace("(", " ").replace("-", " ").split():
+        if w not in _PLACING:
+            return False
+    return True
+
+
+def _is_locator(h: Hit) -> bool:
+    """A mention that can locate its neighbour: a unit or a city, not a hamlet."""
+    return h.countryside or any(
+        u.kind in ("admin1", "admin2", "admin3", "informal") or u.seat >= 2 for u in h.unit_choices
+    )
+
+
+def _gap_ok(text: str, a: int, b: int) -> bool:
+    """True when positions ``a`` < ``b`` are close and in the same sentence."""
+    if b - a > _NEAR or b < a:
+        return False
+    return not any(ch in _SENTENCE_BREAK for ch in text[a:b])
+
+
+def _unique_admin1(units: Sequence[Unit]) -> str | None:
+    codes = {u.admin1 for u in units}
+    return next(iter(codes)) if len(codes) == 1 else None
+
+
+def _unique_admin2(units: Sequence[Unit]) -> str | None:
+    codes = {u.admin2 for u in units}
+    return next(iter(codes)) if len(codes) == 1 else None
+
+
+def _prior(u: Unit) -> float:
+    if u.kind == "community" and u.seat:
+        return _SEAT_PRIOR[u.seat]
+    return _PRIOR_KIND.get(u.kind, 1.0)
+
+
+def resolve_hits(
+    gaz: Gazetteer, nt: Normalized, hits: list[Hit], lang: str, context: Sequence[PlaceMention] = ()
+) -> list[PlaceMention]:
+    """Turn raw hits into resolved, non-overlapping :class:`PlaceMention` objects."""
+    text = nt.text
+    kept: list[Hit] = []
+    for h in hits:
+        arabic = text[h.start].isalpha() and not text[h.start].isascii()
+        _context(text, h, arabic)
+        ok = [c for c in h.cands if not c.needs_type or h.type_kinds or h.countryside]
+        if not ok:
+            continue
+        h.cands = ok
+        kept.append(h)
+    sel = _select(kept)
+
+    for h in sel:
+        units = _countryside_units(h) if h.countryside else [c.unit for c in h.cands]
+        if h.type_kinds and not h.countryside:
+            typed = [u for u in units if u.kind in h.type_kinds]
+            # seats are communities *and* the admin units they name
+            if typed:
+                units = typed
+        h.unit_choices = units
+
+    # Article-level votes from names that are unambiguous at admin1 / admin2.
+    votes1: Counter[str] = Counter()
+    votes2: Counter[str] = Counter()
+    for m in context:
+        if m.region.admin1:
+            votes1[m.region.admin1] += 1
+        if m.region.admin2:
+            votes2[m.region.admin2] += 1
+    anchor1: list[str | None] = []
+    anchor2: list[str | None] = []
+    for h in sel:
+        a1 = _unique_admin1(h.unit_choices)
+        a2 = _unique_admin2(h.unit_choices)
+        anchor1.append(a1)
+        anchor2.append(a2)
+        if a1 and a1.startswith("SY"):
+            votes1[a1] += 2 if h.countryside or any(u.kind == "admin1" for u in h.unit_choices) else 1
+        if a2:
+            votes2[a2] += 1
+
+    out: list[PlaceMention] = []
+    for i, h in enumerate(sel):
+        units = h.unit_choices
+        # neighbouring unit that places this name ("X بريف Y", "X، Y", "X (Y)")
+        near1: str | None = None
+        near2: str | None = None
+        if i + 1 < len(sel) and _is_locator(sel[i + 1]) and _places_next(text, h, sel[i + 1]):
+            near1, near2 = anchor1[i + 1], anchor2[i + 1]
+        prev1 = anchor1[i - 1] if i > 0 and _gap_ok(text, sel[i - 1].span_end, h.span_start) else None
+        own1, own2 = anchor1[i], anchor2[i]
+        best: Unit | None = None
+        best_s = second_s = -math.inf
+        for u in units:
+            s = _prior(u)
+            if h.type_kinds and u.kind == h.type_kinds[0]:
+                s += 3.0
+            elif h.type_kinds and u.kind in h.type_kinds:
+                s += 2.0
+            if near1 and u.admin1 == near1:
+                s += 6.0
+                if near2 and u.admin2 == near2:
+                    s += 1.0
+            if prev1 and u.admin1 == prev1:
+                s += 3.0
+            if u.admin1:
+                v = votes1.get(u.admin1, 0) - (1 if own1 == u.admin1 else 0)
+                s += 1.5 * min(v, 3)
+            if u.admin2:
+                v = votes2.get(u.admin2, 0) - (1 if own2 == u.admin2 else 0)
+                s += 0.5 * min(v, 3)
+            if s > best_s:
+                best, best_s, second_s = u, s, best_s
+            elif s > second_s:
+                second_s = s
+        assert best is not None
+        region = _region(gaz, best, h, nt)
+        alt = near1
+        if alt and alt.startswith("SY") and region.admin1 and alt != region.admin1 and not h.countryside:
+            region = _with_alt(region, alt)
+        out.append(
+            PlaceMention(
+                start=h.span_start,
+                end=h.span_end,
+                orig_start=nt.to_original(h.span_start),
+                orig_end=nt.span_to_original(h.span_start, h.span_end)[1],
+                surface=nt.original_slice(h.span_start, h.span_end),
+                region=region,
+                countryside=h.countryside,
+                kind=_kind(best, h),
+                score=_confidence(best, h, best_s - second_s, len({u.admin1 for u in units})),
+            )
+        )
+    return out
+
+
+def _with_alt(r: Region, alt: str) -> Region:
+    return Region(r.admin1, r.admin2, r.admin3, r.pcode, r.precision, r.place, r.lat, r.lon, admin1_alt=alt)
+
+
+def _kind(u: Unit, h: Hit) -> str:
+    if h.countryside:
+        return "admin1" if u.kind in ("admin1", "informal") or u.seat == 3 else "admin2"
+    return u.kind
+
+
+def _region(gaz: Gazetteer, u: Unit, h: Hit, nt: Normalized) -> Region:
+    surface = nt.original_slice(h.span_start, h.span_end)
+    if not h.countryside:
+        return gaz.region_of(u, surface)
+    # ريف X: the governorate X, or the district X, never a point.
+    if u.kind == "admin1" or u.seat == 3:
+        a = gaz.units.get(u.admin1 or "", u)
+        return Region(a.admin1, None, None, a.pcode, "governorate", surface, a.lat, a.lon)
+    if u.admin2 and u.admin2 in gaz.units and u.kind in ("admin2", "community"):
+        a = gaz.units[u.admin2]
+        return Region(a.admin1, a.admin2, None, a.pcode, "district", surface, a.lat, a.lon)
+    return gaz.region_of(u, surface)
+
+
+def _confidence(u: Unit, h: Hit, margin: float, n_admin1: int) -> float:
+    """A rough confidence in (0, 1]: unambiguous admin units high, lone hamlets lower."""
+    if u.kind in ("admin1", "admin2", "admin3", "informal", "country", "foreign") or u.seat or h.countryside:
+        base = 0.95
+    elif h.type_kinds:
+        base = 0.85
+    elif u.kind == "community":
+        base = 0.7
+    else:
+        base = 0.6
+    if n_admin1 > 1:
+        base *= min(1.0, 0.55 + max(margin, 0.0) / 10.0)
+    return round(base, 3)
