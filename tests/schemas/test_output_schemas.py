@@ -76,3 +76,13 @@ def test_deadletter_keeps_text_or_base64_and_truncates():
     validate("deadletter.v1.json", binary)
     assert binary["original_encoding"] == "base64" and binary["truncated"]
     assert binary["original_size"] == 3000
+
+
+def test_every_error_code_is_documented():
+    from pathlib import Path
+
+    from streams.errors import CODES
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "errors.md").read_text(encoding="utf-8")
+    for code in CODES:
+        assert f"`{code}`" in doc, code
