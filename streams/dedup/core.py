@@ -1,0 +1,495 @@
+"""The deduplicator: mentions in, incident versions out, state in a key-value store.
+
+How incidents are formed (a pure function of the set of mentions, so the
+result does not depend on arrival order -- see docs/dedup.md):
+
+1. Mentions that are *linked* (relations.LINK: same place, dates within the
+   window, or copies of each other) form components (union-find: links are
+   never removed, so components only merge).
+2. A component whose mentions are only *nested* in others (a coarser place or
+   no date) is attached to the one neighbouring component of strictly higher
+   precision rank that it matches best: most relations with the same figure,
+   then most relations, then latest date, then smallest id. Attachments
+   form a forest; every tree is one incident.
+3. The incident id is ``inc-`` + the smallest mention id of the root
+   component; the record is computed from the members (streams.dedup.summary).
+
+When components merge or an attachment moves, the incidents that changed are
+emitted with a new version; an id that disappears is emitted once more with
+status ``merged``, counts 0 and ``merged_into``.
+
+State layout (every value JSON-serialisable, always assigned back, never
+iterated; ``P`` is the partition: the admin1 p-code or ``none``):
+
+* ``m|<mention_id>`` compact mention (relations.compact) + comp id ``c``
+* ``c|<comp_id>``    component: members, rank, parent, children, latest date
+* ``i|<incident_id>`` the last emitted version of a live incident
+* ``a|P|<article_id>`` article: fingerprint, copies, its mention ids
+* ``d|P|<kind>|<date>``, ``u|P|<kind>`` mention ids by event date / undated
+* ``b|P|<band>``, ``h|P|<text_hash>``, ``l|P|<url_key>`` article lookup indexes
+* ``x|P`` live dates; ``parts`` partitions; ``wm`` last expiry date
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import MutableMapping
+from datetime import date, timedelta
+from typing import Any
+
+from streams.dedup.config import DedupConfig
+from streams.dedup.fingerprint import band_matches
+from streams.dedup.relations import LINK, compact, mention_date, relation
+from streams.dedup.summary import summarize
+
+__all__ = ["Deduplicator", "partition_of"]
+
+_EMPTY = -1
+
+
+def partition_of(mention: dict) -> str:
+    """The dedup partition of a mention: its governorate p-code, or ``none``."""
+    return (mention.get("region") or {}).get("admin1") or "none"
+
+
+def _incident_id(comp_id: str) -> str:
+    return f"inc-{comp_id}"
+
+
+class Deduplicator:
+    """Clusters casualty mentions into incidents, version by version.
+
+    Args:
+        store: a ``MutableMapping[str, JSON value]`` (a dict in tests and batch,
+            a Faust ``Table`` in the stream). Values read are never mutated in
+            place without being assigned back.
+        config: a :class:`DedupConfig`.
+    """
+
+    def __init__(self, store: MutableMapping[str, Any], config: DedupConfig | None = None):
+        self.store = store
+        self.config = config or DedupConfig()
+
+    # ------------------------------------------------------------------ public
+    def process(self, mention: dict) -> list[dict]:
+        """Add one mention; return the incident versions it changed (maybe []).
+
+        Idempotent: a mention seen before returns the current version of its
+        incident and changes nothing. Cumulative statistics return [].
+        """
+        if mention.get("scope") == "cumulative":
+            return []
+        st = self.store
+        mid = mention["mention_id"]
+        known = st.get(f"m|{mid}")
+        if known is not None:
+            cur = st.get(f"i|{_incident_id(self._root(known['c']))}")
+            return [dict(cur)] if cur else []
+        wm = st.get("wm")
+        d = mention_date(mention)
+        if wm and d and d < self._cutoff(wm):
+            return []  # older than the horizon: its incident has been expired
+        part = partition_of(mention)
+        rec = compact(mention, part, self.config.evidence_chars)
+        self._register_partition(part)
+        dups = self._register_article(mention, part, mid)
+
+        # relations with the candidates
+        for cid in self._candidates(rec, dups):
+            other = st.get(f"m|{cid}")
+            if other is None or other["k"] != rec["k"]:
+                continue
+            rel = relation(rec, other, self.config.date_window_days, other["art"] in dups)
+            if not rel:
+                continue
+            field = "l1" if rel == LINK else "lc"
+            rec[field].append(cid)
+            other[field] = [*other[field], mid]
+            st[f"m|{cid}"] = other
+        rec["c"] = mid
+        st[f"m|{mid}"] = rec
+        self._index(rec)
+        st[f"c|{mid}"] = {
+            "mem": [mid],
+            "rank": rec["rank"],
+            "par": None,
+            "ch": [],
+            "dmax": rec["d"],
+        }
+
+        linked = sorted({self._comp_of(x) for x in rec["l1"]} | {mid})
+        old_roots = {self._root(c) for c in linked} | {self._root(c) for c in self._nested_comps(linked)}
+        new = self._merge(linked)
+        affected = {new} | self._nested_comps([new])
+        for comp in sorted(affected):
+            self._choose_parent(comp)
+        new_roots = {self._root(c) for c in affected}
+        return self._emit(old_roots, new_roots, linked, new)
+
+    def current(self, incident_id: str) -> dict | None:
+        """The latest version of a live incident, or None."""
+        cur = self.store.get(f"i|{incident_id}")
+        return dict(cur) if cur else None
+
+    def expire(self, now_date: str) -> list[dict]:
+        """Drop incidents whose latest event date is before ``now_date`` - horizon.
+
+        Returns their final versions with status ``expired`` (sorted by id).
+        Undated incidents expire one horizon after the first ``expire`` call
+        that saw them. Later mentions older than the horizon are ignored.
+        """
+        st = self.store
+        cutoff = self._cutoff(now_date)
+        st["wm"] = max(now_date, st.get("wm") or now_date)
+        roots: set[str] = set()
+        for part in st.get("parts") or []:
+            dates = st.get(f"x|{part}") or []
+            for d in dates:
+                if d >= cutoff:
+                    break
+                for kind in ("killed", "injured"):
+                    for mid in st.get(f"d|{part}|{kind}|{d}") or []:
+                        m = st.get(f"m|{mid}")
+                        if m is not None:
+                            roots.add(self._root(m["c"]))
+            for kind in ("killed", "injured"):
+                for mid in st.get(f"u|{part}|{kind}") or []:
+                    m = st.get(f"m|{mid}")
+                    if m is None:
+                        continue
+                    if "ux" not in m:
+                        m["ux"] = now_date
+                        st[f"m|{mid}"] = m
+                    roots.add(self._root(m["c"]))
+        out = []
+        for root in sorted(roots):
+            members = self._members(root)
+            dated = [m["d"] for m in members if m["d"]]
+            last = max(dated) if dated else min(m.get("ux", now_date) for m in members)
+            if last >= cutoff:
+                continue
+            iid = _incident_id(root)
+            cur = st.get(f"i|{iid}")
+            if cur is not None:
+                rec = {**cur, "status": "expired", "version": cur["version"] + 1}
+                out.append(rec)
+                del st[f"i|{iid}"]
+            self._drop(members)
+        for part in st.get("parts") or []:
+            dates = st.get(f"x|{part}") or []
+            keep = [d for d in dates if d >= cutoff or self._bucket_alive(part, d)]
+            if keep != dates:
+                st[f"x|{part}"] = keep
+        return out
+
+    # ------------------------------------------------------------ components
+    def _comp_of(self, mid: str) -> str:
+        return self.store[f"m|{mid}"]["c"]
+
+    def _root(self, comp_id: str) -> str:
+        seen = 0
+        while True:
+            comp = self.store[f"c|{comp_id}"]
+            if comp["par"] is None:
+                return comp_id
+            comp_id = comp["par"]
+            seen += 1
+            if seen > 10_000:  # ranks strictly increase along parents: cannot happen
+                raise RuntimeError("cycle in incident forest")
+
+    def _nested_comps(self, comps: list[str]) -> set[str]:
+        """Components with a NEST relation to a member of ``comps``."""
+        st = self.store
+        out: set[str] = set()
+        for c in comps:
+            comp = st.get(f"c|{c}")
+            if comp is None:
+                continue
+            for mid in comp["mem"]:
+                for nid in st[f"m|{mid}"]["lc"]:
+                    n = st.get(f"m|{nid}")
+                    if n is not None:
+                        out.add(n["c"])
+        return out - set(comps)
+
+    def _merge(self, comps: list[str]) -> str:
+        """Union linked components into the one with the smallest id."""
+        st = self.store
+        keep = comps[0]
+        if len(comps) == 1:
+            return keep
+        base = st[f"c|{keep}"]
+        for other in comps[1:]:
+            oc = st[f"c|{other}"]
+            for mid in oc["mem"]:
+                m = st[f"m|{mid}"]
+                m["c"] = keep
+                st[f"m|{mid}"] = m
+            base["mem"] = base["mem"] + oc["mem"]
+            base["rank"] = max(base["rank"], oc["rank"])
+            base["dmax"] = max(filter(None, [base["dmax"], oc["dmax"]]), default=None)
+            for child in oc["ch"]:
+                cc = st[f"c|{child}"]
+                cc["par"] = keep
+                st[f"c|{child}"] = cc
+            base["ch"] = sorted(set(base["ch"]) | set(oc["ch"]))
+            if oc["par"] is not None and oc["par"] not in comps:
+                pc = st.get(f"c|{oc['par']}")
+                if pc is not None:
+                    pc["ch"] = [c for c in pc["ch"] if c != other]
+                    st[f"c|{oc['par']}"] = pc
+            del st[f"c|{other}"]
+        if base["par"] in comps:
+            base["par"] = None
+        base["ch"] = [c for c in base["ch"] if c not in comps]
+        st[f"c|{keep}"] = base
+        return keep
+
+    def _choose_parent(self, comp_id: str) -> None:
+        """Attach a component to its best strictly more precise neighbour (or none)."""
+        st = self.store
+        comp = st.get(f"c|{comp_id}")
+        if comp is None:
+            return
+        score: Counter[str] = Counter()
+        agree: Counter[str] = Counter()
+        for mid in comp["mem"]:
+            m = st[f"m|{mid}"]
+            for nid in m["lc"]:
+                n = st.get(f"m|{nid}")
+                if n is not None and n["c"] != comp_id:
+                    score[n["c"]] += 1
+                    if m["n"] is not None and m["n"] == n["n"]:
+                        agree[n["c"]] += 1
+        best, best_key = None, None
+        for cand, s in score.items():
+            cc = st[f"c|{cand}"]
+            if cc["rank"] <= comp["rank"]:
+                continue
+            key = (agree[cand], s, cc["dmax"] or "", _neg(cand))
+            if best_key is None or key > best_key:
+                best, best_key = cand, key
+        if best == comp["par"]:
+            return
+        if comp["par"] is not None:
+            old = st.get(f"c|{comp['par']}")
+            if old is not None:
+                old["ch"] = [c for c in old["ch"] if c != comp_id]
+                st[f"c|{comp['par']}"] = old
+        if best is not None:
+            nb = st[f"c|{best}"]
+            nb["ch"] = sorted({*nb["ch"], comp_id})
+            st[f"c|{best}"] = nb
+        comp["par"] = best
+        st[f"c|{comp_id}"] = comp
+
+    def _subtree(self, root: str) -> list[str]:
+        out, todo = [], [root]
+        while todo:
+            c = todo.pop()
+            out.append(c)
+            todo.extend(self.store[f"c|{c}"]["ch"])
+        return out
+
+    def _members(self, root: str) -> list[dict]:
+        st = self.store
+        return [st[f"m|{mid}"] for c in self._subtree(root) for mid in st[f"c|{c}"]["mem"]]
+
+    # -------------------------------------------------------------- emitting
+    def _emit(self, old_roots: set[str], new_roots: set[str], merged: list[str], into: str):
+        """Tombstone incidents whose root stopped being a root; re-summarise the others."""
+        st = self.store
+        out = []
+        roots = set(new_roots)
+        for root in sorted(old_roots - new_roots):
+            comp = st.get(f"c|{root}")
+            if comp is not None and comp["par"] is None:
+                roots.add(root)  # still a root: it may have lost members
+                continue
+            iid = _incident_id(root)
+            cur = st.get(f"i|{iid}")
+            if cur is None:
+                continue
+            dest = self._root(root if comp is not None else into)
+            out.append(
+                {
+                    **cur,
+                    "version": cur["version"] + 1,
+                    "status": "merged",
+                    "merged_into": _incident_id(dest),
+                    "count_best": 0,
+                    "count_min": 0,
+                    "count_max": 0,
+                }
+            )
+            del st[f"i|{iid}"]
+        for root in sorted(roots):
+            rec = self._summary(root)
+            if rec is not None:
+                out.append(rec)
+        return out
+
+    def _summary(self, root: str) -> dict | None:
+        """Recompute an incident; store and return it only if it changed."""
+        st = self.store
+        iid = _incident_id(root)
+        members = self._members(root)
+        cur = st.get(f"i|{iid}")
+        rec = summarize(iid, members, self._canon(members), 1)
+        if cur is not None:
+            if {**cur, "version": 1} == rec:
+                return None
+            rec["version"] = cur["version"] + 1
+        st[f"i|{iid}"] = rec
+        return rec
+
+    def _canon(self, members: list[dict]) -> dict[str, str | None]:
+        """Article id -> the earliest (then smallest-id) article it copies, or None."""
+        st = self.store
+        out: dict[str, str | None] = {}
+        for m in members:
+            aid = m["art"]
+            if aid in out:
+                continue
+            art = st.get(f"a|{m['p']}|{aid}") or {}
+            group = [(art.get("pub") or "~", aid)]
+            for other in art.get("dups", []):
+                oa = st.get(f"a|{m['p']}|{other}")
+                if oa is not None:
+                    group.append((oa.get("pub") or "~", other))
+            first = min(group)[1]
+            out[aid] = None if first == aid else first
+        return out
+
+    # --------------------------------------------------------------- indexes
+    def _cutoff(self, now_date: str) -> str:
+        return (date.fromisoformat(now_date[:10]) - timedelta(days=self.config.horizon_days)).isoformat()
+
+    def _register_partition(self, part: str) -> None:
+        parts = self.store.get("parts") or []
+        if part not in parts:
+            self.store["parts"] = sorted([*parts, part])
+
+    def _register_article(self, mention: dict, part: str, mid: str) -> set[str]:
+        """Index the article on first sight; return the ids of its copies."""
+        st = self.store
+        aid = mention["article_id"]
+        key = f"a|{part}|{aid}"
+        art = st.get(key)
+        if art is None:
+            info = mention.get("article") or {}
+            fp = info.get("fingerprint") or {}
+            art = {
+                "pub": info.get("published_at"),
+                "th": fp.get("text_hash"),
+                "uk": fp.get("url_key"),
+                "bands": list(fp.get("lsh_bands") or []),
+                "dups": [],
+                "mids": [],
+            }
+            cands: set[str] = set()
+            for ikey in self._article_keys(part, art):
+                cands.update(st.get(ikey) or [])
+                st[ikey] = [*(st.get(ikey) or []), aid]
+            cands.discard(aid)
+            for other in sorted(cands):
+                oa = st.get(f"a|{part}|{other}")
+                if oa is None:
+                    continue
+                same = (art["th"] and art["th"] == oa["th"]) or (art["uk"] and art["uk"] == oa["uk"])
+                if same or band_matches(art["bands"], oa["bands"]) >= self.config.dup_min_bands:
+                    art["dups"].append(other)
+                    oa["dups"] = [*oa["dups"], aid]
+                    st[f"a|{part}|{other}"] = oa
+        art["mids"] = [*art["mids"], mid]
+        st[key] = art
+        return set(art["dups"])
+
+    @staticmethod
+    def _article_keys(part: str, art: dict) -> list[str]:
+        keys = [f"b|{part}|{b}" for b in art["bands"]]
+        if art["th"]:
+            keys.append(f"h|{part}|{art['th']}")
+        if art["uk"]:
+            keys.append(f"l|{part}|{art['uk']}")
+        return keys
+
+    def _candidates(self, rec: dict, dups: set[str]) -> list[str]:
+        st = self.store
+        part, kind = rec["p"], rec["k"]
+        out: list[str] = []
+        if rec["d"]:
+            d0 = date.fromordinal(rec["dn"])
+            w = self.config.date_window_days
+            for off in range(-w, w + 1):
+                out.extend(st.get(f"d|{part}|{kind}|{(d0 + timedelta(days=off)).isoformat()}") or [])
+        else:  # undated: compatible with any date (rare in a live stream)
+            for d in st.get(f"x|{part}") or []:
+                out.extend(st.get(f"d|{part}|{kind}|{d}") or [])
+        out.extend(st.get(f"u|{part}|{kind}") or [])
+        for aid in sorted(dups):
+            art = st.get(f"a|{part}|{aid}")
+            if art is not None:
+                out.extend(art["mids"])
+        return list(dict.fromkeys(out))
+
+    def _index(self, rec: dict) -> None:
+        st = self.store
+        part, kind = rec["p"], rec["k"]
+        if rec["d"]:
+            key = f"d|{part}|{kind}|{rec['d']}"
+            st[key] = [*(st.get(key) or []), rec["id"]]
+            dates = st.get(f"x|{part}") or []
+            if rec["d"] not in dates:
+                st[f"x|{part}"] = sorted([*dates, rec["d"]])
+        else:
+            key = f"u|{part}|{kind}"
+            st[key] = [*(st.get(key) or []), rec["id"]]
+
+    def _bucket_alive(self, part: str, d: str) -> bool:
+        return any(self.store.get(f"d|{part}|{k}|{d}") for k in ("killed", "injured"))
+
+    def _drop(self, members: list[dict]) -> None:
+        """Delete expired members with their components and index entries."""
+        st = self.store
+        gone = {m["id"] for m in members}
+        for m in members:
+            part, kind = m["p"], m["k"]
+            key = f"d|{part}|{kind}|{m['d']}" if m["d"] else f"u|{part}|{kind}"
+            rest = [x for x in st.get(key) or [] if x not in gone]
+            if rest:
+                st[key] = rest
+            elif key in st:
+                del st[key]
+            if f"c|{m['c']}" in st:
+                del st[f"c|{m['c']}"]
+            akey = f"a|{part}|{m['art']}"
+            art = st.get(akey)
+            if art is not None:
+                mids = [x for x in art["mids"] if x not in gone]
+                if mids:
+                    art["mids"] = mids
+                    st[akey] = art
+                else:
+                    self._drop_article(part, m["art"], art)
+            del st[f"m|{m['id']}"]
+
+    def _drop_article(self, part: str, aid: str, art: dict) -> None:
+        st = self.store
+        for ikey in self._article_keys(part, art):
+            rest = [x for x in st.get(ikey) or [] if x != aid]
+            if rest:
+                st[ikey] = rest
+            elif ikey in st:
+                del st[ikey]
+        for other in art["dups"]:
+            oa = st.get(f"a|{part}|{other}")
+            if oa is not None:
+                oa["dups"] = [x for x in oa["dups"] if x != aid]
+                st[f"a|{part}|{other}"] = oa
+        del st[f"a|{part}|{aid}"]
+
+
+def _neg(s: str) -> tuple[int, ...]:
+    """Sort key that prefers the smallest string under ``max``."""
+    return (*(-ord(ch) for ch in s), _EMPTY)

@@ -1,0 +1,136 @@
+"""An incident record computed from the set of its member mentions (pure).
+
+Because every field is a function of the member set (never of arrival order),
+the stream, a replay and ``hasila batch`` produce the same incidents.
+
+Counts follow Iraq Body Count / UCDP: keep the range of what sources say.
+
+* Each article contributes one figure: the sum of its mentions in the incident
+  (an article that reports "one civilian here, another there" reports two).
+* ``count_min``: the lowest figure (a source's lower bound when it has one).
+* ``count_max``: the highest, or null when any source is open-ended
+  ("at least 10", "dozens", unquantified).
+* ``count_best``: if some source reports a toll *update* ("the toll rose
+  to ...", ارتفاع حصيلة), the figure of the latest such update by
+  publication time. Otherwise the figure most independent sources agree on
+  (copies of one article vote once); with no single most-supported figure,
+  the lower median of the independent figures -- conservative, not extreme.
+  Null when no source gives a number.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+__all__ = ["article_figure", "best_count", "summarize"]
+
+
+def article_figure(members: list[dict]) -> tuple[int | None, int | None, int | None]:
+    """(count, count_min, count_max) of one article's mentions in one incident."""
+    ns = [m["n"] for m in members if m["n"] is not None]
+    n = sum(ns) if ns else None
+    los = [m["lo"] if m["lo"] is not None else m["n"] for m in members]
+    lo = sum(x for x in los if x is not None) if any(x is not None for x in los) else None
+    his = [m["hi"] for m in members]
+    hi = None if any(h is None for h in his) else sum(his)
+    return n, lo, hi
+
+
+def best_count(figures: list[dict]) -> int | None:
+    """``count_best`` from per-article figures (see the module docstring).
+
+    Each figure: ``{"n", "pub", "upd", "canon"}`` -- count, publication time,
+    update language, and the article id of the copy group it belongs to.
+    """
+    numbered = [f for f in figures if f["n"] is not None]
+    if not numbered:
+        return None
+    updates = [f for f in numbered if f["upd"] and f["pub"]]
+    if updates:
+        return max(updates, key=lambda f: (f["pub"], f["n"]))["n"]
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for f in numbered:
+        by_group[f["canon"]].append(f["n"])
+    independent = sorted(
+        min(Counter(ns).items(), key=lambda kv: (-kv[1], kv[0]))[0] for ns in by_group.values()
+    )
+    support = Counter(independent).most_common()
+    if len(support) == 1 or support[0][1] > support[1][1]:
+        return support[0][0]
+    return independent[(len(independent) - 1) // 2]
+
+
+def _mode(values: list[str]) -> str | None:
+    if not values:
+        return None
+    return min(Counter(values).items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def summarize(incident_id: str, members: list[dict], canon: dict[str, str | None], version: int) -> dict:
+    """The incident record (schemas/incident.v1.json) for a member set.
+
+    Args:
+        incident_id: the id (derived from the members by the caller).
+        members: compact mention records (streams.dedup.relations.compact).
+        canon: article id -> the article id it duplicates (None for originals).
+        version: version number to stamp.
+    """
+    members = sorted(members, key=lambda m: m["id"])
+    top = max(m["rank"] for m in members)
+    anchor = next(m for m in members if m["rank"] == top)
+    victims = {m["v"] for m in members} - {"unknown"}
+    by_article: dict[str, list[dict]] = defaultdict(list)
+    for m in members:
+        by_article[m["art"]].append(m)
+    sources, figures = [], []
+    for aid in sorted(by_article):
+        ms = by_article[aid]
+        n, lo, hi = article_figure(ms)
+        first = ms[0]
+        sources.append(
+            {
+                "article_id": aid,
+                "mention_id": first["id"],
+                "source": first["src"],
+                "url": first["url"],
+                "published_at": first["pub"],
+                "count": n,
+                "count_min": lo,
+                "count_max": hi,
+                "evidence": first["ev"] or None,
+                "duplicate_of": canon.get(aid),
+            }
+        )
+        figures.append(
+            {
+                "n": n,
+                "pub": first["pub"],
+                "upd": any(m["upd"] for m in ms),
+                "canon": canon.get(aid) or aid,
+            }
+        )
+    lows = [s["count_min"] if s["count_min"] is not None else s["count"] for s in sources]
+    lows = [x for x in lows if x is not None]
+    open_ended = any(s["count_max"] is None for s in sources)
+    highs = [s["count_max"] for s in sources if s["count_max"] is not None]
+    times = sorted(m["pub"] or m["d"] for m in members if m["pub"] or m["d"])
+    return {
+        "schema_version": 1,
+        "incident_id": incident_id,
+        "version": version,
+        "status": "active",
+        "merged_into": None,
+        "kind": anchor["k"],
+        "region": anchor["reg"],
+        "event_date": _mode([m["d"] for m in members if m["d"]]),
+        "count_best": best_count(figures),
+        "count_min": min(lows) if lows else None,
+        "count_max": None if open_ended or not highs else max(highs),
+        "victim": victims.pop() if len(victims) == 1 else "unknown",
+        "group": _mode([m["g"] for m in members if m["g"]]),
+        "article_ids": sorted(by_article),
+        "mention_ids": [m["id"] for m in members],
+        "sources": sources,
+        "first_seen": times[0] if times else "",
+        "updated_at": times[-1] if times else "",
+    }
