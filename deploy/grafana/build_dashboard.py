@@ -9,6 +9,7 @@ and recording rules deploy/prometheus/rules define.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "dashboards" / "hasila.json"
@@ -289,11 +290,26 @@ def build() -> dict:
     }
 
 
-def main() -> None:
+def render() -> str:
+    """The dashboard JSON text exactly as committed."""
+    return json.dumps(build(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the dashboard, or with ``--check`` fail if the committed one is out of date."""
+    args = sys.argv[1:] if argv is None else argv
+    text = render()
+    if "--check" in args:
+        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
+            print(f"{OUT} is out of date: run python deploy/grafana/build_dashboard.py")
+            return 1
+        print(f"{OUT.name} is up to date")
+        return 0
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(build(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    OUT.write_text(text, encoding="utf-8")
     print(f"wrote {OUT}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
