@@ -121,6 +121,8 @@ class Gazetteer:
         with gzip.open(path, "rb") as fh:
             data = json.loads(fh.read())
         stop = {normalize_text(r[0]).strip() for r in _read_tsv("stopwords.tsv")}
+        # A name that is itself a type noun ("قريه", "مدرسه") is never a bare place.
+        stop |= set(lx.AR_TYPE_NOUNS) | {"ال" + w for w in lx.AR_TYPE_NOUNS} | set(lx.EN_BEFORE_TYPE)
         units: list[Unit] = []
         keys: dict[str, list[Candidate]] = {}
 

@@ -30,7 +30,8 @@ AL_PREFIXES = frozenset(
 
 # Type noun before a name -> which unit kinds it points to.
 AR_TYPE_NOUNS: dict[str, tuple[str, ...]] = {
-    "محافظه": ("admin1",),
+    "محافظه": ("admin1", "foreign"),
+    "محافظات": ("admin1",),
     "منطقه": ("admin2", "informal", "community", "admin3"),
     "مناطق": ("admin2", "informal", "community", "admin3"),
     "ناحيه": ("admin3",),

@@ -118,7 +118,7 @@ def arabic_key(name: str) -> tuple[str, bool] | None:
     norm = strip_arabic_type(norm)
     if not norm or not is_arabic(norm):
         return None
-    if norm.startswith("ال") and len(norm) >= 4 and norm[2] != " ":
+    if norm.startswith("ال") and len(norm) >= 5 and norm[2] != " ":
         return norm[2:], True
     return norm, False
 

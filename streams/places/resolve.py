@@ -226,6 +226,25 @@ def _is_locator(h: Hit) -> bool:
     )
 
 
+def _supported(text: str, h: Hit, votes1: Counter[str], votes2: Counter[str]) -> bool:
+    """Keep a bare hamlet / neighbourhood name only with article support (see caller)."""
+    if h.countryside or h.type_kinds:
+        return True
+    one_word = " " not in text[h.start : h.end] and "-" not in text[h.start : h.end]
+    keep = []
+    for u in h.unit_choices:
+        if u.kind == "neighbourhood":
+            if not one_word and u.admin2 and votes2.get(u.admin2, 0) > 0:
+                keep.append(u)
+        elif u.kind == "community" and not u.seat and one_word:
+            if u.admin1 and votes1.get(u.admin1, 0) > 0:
+                keep.append(u)
+        else:
+            keep.append(u)
+    h.unit_choices = keep
+    return bool(keep)
+
+
 def _gap_ok(text: str, a: int, b: int) -> bool:
     """True when positions ``a`` < ``b`` are close and in the same sentence."""
     if b - a > _NEAR or b < a:
@@ -241,6 +260,17 @@ def _unique_admin1(units: Sequence[Unit]) -> str | None:
 def _unique_admin2(units: Sequence[Unit]) -> str | None:
     codes = {u.admin2 for u in units}
     return next(iter(codes)) if len(codes) == 1 else None
+
+
+def _level(u: Unit) -> int:
+    """How coarse a unit is: 1 governorate (or its seat) ... 5 neighbourhood."""
+    if u.kind in ("admin1", "country", "foreign") or u.seat == 3:
+        return 1
+    if u.kind in ("admin2", "informal") or u.seat == 2:
+        return 2
+    if u.kind == "admin3" or u.seat == 1:
+        return 3
+    return 4 if u.kind == "community" else 5
 
 
 def _prior(u: Unit) -> float:
@@ -259,6 +289,11 @@ def resolve_hits(
         arabic = text[h.start].isalpha() and not text[h.start].isascii()
         _context(text, h, arabic)
         ok = [c for c in h.cands if not c.needs_type or h.type_kinds or h.countryside]
+        if h.type_kinds and not h.countryside:
+            # "مدينة الباب": a city, so not the Damascus neighbourhood "باب شرقي";
+            # a name no candidate of which fits the type noun is dropped, which
+            # lets a shorter name that fits win the overlap.
+            ok = [c for c in ok if c.unit.kind in h.type_kinds]
         if not ok:
             continue
         h.cands = ok
@@ -274,7 +309,8 @@ def resolve_hits(
                 units = typed
         h.unit_choices = units
 
-    # Article-level votes from names that are unambiguous at admin1 / admin2.
+    # Votes from names that can only be one governorate / district and are
+    # units or towns (hamlets do not vote: a common word must not confirm another).
     votes1: Counter[str] = Counter()
     votes2: Counter[str] = Counter()
     for m in context:
@@ -282,6 +318,19 @@ def resolve_hits(
             votes1[m.region.admin1] += 1
         if m.region.admin2:
             votes2[m.region.admin2] += 1
+    for h in sel:
+        if _is_locator(h):
+            a1 = _unique_admin1(h.unit_choices)
+            if a1:
+                votes1[a1] += 1
+            a2 = _unique_admin2(h.unit_choices)
+            if a2:
+                votes2[a2] += 1
+
+    # A one-word hamlet or neighbourhood name with no type noun is kept only
+    # when the article is about its governorate (neighbourhoods: its city).
+    sel = [h for h in sel if _supported(text, h, votes1, votes2)]
+
     anchor1: list[str | None] = []
     anchor2: list[str | None] = []
     for h in sel:
@@ -289,10 +338,6 @@ def resolve_hits(
         a2 = _unique_admin2(h.unit_choices)
         anchor1.append(a1)
         anchor2.append(a2)
-        if a1 and a1.startswith("SY"):
-            votes1[a1] += 2 if h.countryside or any(u.kind == "admin1" for u in h.unit_choices) else 1
-        if a2:
-            votes2[a2] += 1
 
     out: list[PlaceMention] = []
     for i, h in enumerate(sel):
@@ -302,6 +347,9 @@ def resolve_hits(
         near2: str | None = None
         if i + 1 < len(sel) and _is_locator(sel[i + 1]) and _places_next(text, h, sel[i + 1]):
             near1, near2 = anchor1[i + 1], anchor2[i + 1]
+            near_level = 1 if sel[i + 1].countryside else min(_level(u) for u in sel[i + 1].unit_choices)
+        else:
+            near_level = 0
         prev1 = anchor1[i - 1] if i > 0 and _gap_ok(text, sel[i - 1].span_end, h.span_start) else None
         own1, own2 = anchor1[i], anchor2[i]
         best: Unit | None = None
@@ -312,7 +360,7 @@ def resolve_hits(
                 s += 3.0
             elif h.type_kinds and u.kind in h.type_kinds:
                 s += 2.0
-            if near1 and u.admin1 == near1:
+            if near1 and u.admin1 == near1 and near_level < _level(u):
                 s += 6.0
                 if near2 and u.admin2 == near2:
                     s += 1.0
@@ -330,7 +378,7 @@ def resolve_hits(
                 second_s = s
         assert best is not None
         region = _region(gaz, best, h, nt)
-        alt = near1
+        alt = near1 if near_level < _level(best) else None
         if alt and alt.startswith("SY") and region.admin1 and alt != region.admin1 and not h.countryside:
             region = _with_alt(region, alt)
         out.append(
