@@ -262,6 +262,8 @@ class LocalBroker:
         sasl_port: int | None = None,
         sasl_user: str = "hasila",
         sasl_password: str | None = None,
+        tls: bool = False,
+        tls_port: int | None = None,
         libs: Path | str | None = None,
         pom: Path | str | None = None,
         heap: str | None = None,
@@ -274,6 +276,10 @@ class LocalBroker:
         self.sasl = sasl
         self.sasl_port = int(sasl_port) if sasl_port else self.port + 2
         self.sasl_user = sasl_user
+        if tls and not sasl:
+            raise BrokerError("tls=True adds a SASL_SSL listener: it needs sasl=True too")
+        self.tls = tls
+        self.tls_port = int(tls_port) if tls_port else self.port + 3
         self._sasl_password = sasl_password
         env_libs = os.environ.get(ENV_LIBS)
         libs_dir = libs or env_libs or self.home / "libs"
@@ -285,7 +291,8 @@ class LocalBroker:
         self.auto_create_topics = auto_create_topics
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", sasl_user):
             raise BrokerError(f"SASL user name {sasl_user!r}: use letters, digits, _ . -")
-        ports = [self.port, self.controller_port] + ([self.sasl_port] if sasl else [])
+        ports = [self.port, self.controller_port]
+        ports += ([self.sasl_port] if sasl else []) + ([self.tls_port] if tls else [])
         if len(set(ports)) != len(ports):
             raise BrokerError(f"broker, controller and SASL ports must differ: {ports}")
         self._proc: subprocess.Popen[bytes] | None = None
@@ -302,6 +309,20 @@ class LocalBroker:
     def sasl_bootstrap(self) -> str | None:
         """SASL_PLAINTEXT bootstrap servers, or None when SASL is off."""
         return f"{self.host}:{self.sasl_port}" if self.sasl else None
+
+    @property
+    def tls_bootstrap(self) -> str | None:
+        """SASL_SSL bootstrap servers, or None when TLS is off."""
+        return f"{self.host}:{self.tls_port}" if self.tls else None
+
+    @property
+    def tls_dir(self) -> Path:
+        return self.home / "tls"
+
+    @property
+    def ca_file(self) -> Path:
+        """PEM of the local CA that signed the broker's certificate (clients trust this)."""
+        return self.tls_dir / "ca.pem"
 
     @property
     def data_dir(self) -> Path:
@@ -343,6 +364,8 @@ class LocalBroker:
             "mechanisms": list(SASL_MECHANISMS),
             "username": self.sasl_user,
             "password": self._password(),
+            "ssl_bootstrap": self.tls_bootstrap,
+            "ssl_cafile": str(self.ca_file) if self.tls else None,
         }
 
     def _password(self) -> str:
@@ -436,6 +459,10 @@ class LocalBroker:
             listeners.append(f"SASL_PLAINTEXT://{self.host}:{self.sasl_port}")
             advertised.append(f"SASL_PLAINTEXT://{self.host}:{self.sasl_port}")
             protocol_map.append("SASL_PLAINTEXT:SASL_PLAINTEXT")
+        if self.tls:
+            listeners.append(f"SASL_SSL://{self.host}:{self.tls_port}")
+            advertised.append(f"SASL_SSL://{self.host}:{self.tls_port}")
+            protocol_map.append("SASL_SSL:SASL_SSL")
         listeners.append(f"CONTROLLER://{self.host}:{self.controller_port}")
         template = string.Template((self.deploy_dir / "server.properties").read_text())
         text = template.substitute(
@@ -454,9 +481,70 @@ class LocalBroker:
             jaas_path = self.home / "kafka_server_jaas.conf"
             jaas_path.write_text(jaas.substitute(user=self.sasl_user, password=self._password()))
             jaas_path.chmod(0o600)
+        if self.tls:
+            store_pass = self._tls_password()
+            text += (
+                "\n# SASL_SSL listener (LocalBroker(tls=True)): certificate signed by the local CA\n"
+                "ssl.keystore.type=PKCS12\n"
+                f"ssl.keystore.location={self.tls_dir / 'broker.p12'}\n"
+                f"ssl.keystore.password={store_pass}\n"
+                f"ssl.key.password={store_pass}\n"
+            )
         path = self.home / "server.properties"
         path.write_text(text)
+        if self.sasl:
+            path.chmod(0o600)  # holds the keystore password
         return path
+
+    def _tls_password(self) -> str:
+        pw_file = self.tls_dir / "password"
+        if pw_file.exists():
+            return pw_file.read_text().strip()
+        self.tls_dir.mkdir(parents=True, exist_ok=True)
+        password = secrets.token_hex(16)
+        pw_file.write_text(password + "\n")
+        pw_file.chmod(0o600)
+        return password
+
+    def _ensure_tls(self, java: str) -> None:
+        """Create, once per home, a local CA and a broker certificate it signs (for
+        127.0.0.1 and localhost) with the JDK's keytool; clients verify with ``ca.pem``.
+        """
+        if (self.tls_dir / "broker.p12").exists() and self.ca_file.exists():
+            return
+        keytool = Path(java).resolve().parent / "keytool"
+        tool = str(keytool) if keytool.exists() else shutil.which("keytool")
+        if not tool:
+            raise BrokerError("keytool not found (it ships with the JDK): needed for tls=True")
+        pw = self._tls_password()
+        d = self.tls_dir
+        for f in ("ca.p12", "broker.p12", "ca.pem", "broker.csr", "broker.pem"):
+            (d / f).unlink(missing_ok=True)
+        common = ["-storetype", "PKCS12", "-storepass", pw, "-keypass", pw]
+        steps = [
+            ["-genkeypair", "-alias", "ca", "-keystore", str(d / "ca.p12"), *common,
+             "-keyalg", "RSA", "-keysize", "2048", "-validity", "3650",
+             "-dname", "CN=Hasila local CA", "-ext", "bc:c"],
+            ["-exportcert", "-rfc", "-alias", "ca", "-keystore", str(d / "ca.p12"),
+             "-storepass", pw, "-file", str(self.ca_file)],
+            ["-genkeypair", "-alias", "broker", "-keystore", str(d / "broker.p12"), *common,
+             "-keyalg", "RSA", "-keysize", "2048", "-validity", "3650",
+             "-dname", "CN=localhost"],
+            ["-certreq", "-alias", "broker", "-keystore", str(d / "broker.p12"),
+             "-storepass", pw, "-file", str(d / "broker.csr")],
+            ["-gencert", "-alias", "ca", "-keystore", str(d / "ca.p12"), "-storepass", pw,
+             "-infile", str(d / "broker.csr"), "-outfile", str(d / "broker.pem"), "-rfc",
+             "-validity", "3650", "-ext", f"SAN=ip:{self.host},ip:127.0.0.1,dns:localhost"],
+            ["-importcert", "-noprompt", "-alias", "ca", "-keystore", str(d / "broker.p12"),
+             "-storepass", pw, "-file", str(self.ca_file)],
+            ["-importcert", "-noprompt", "-alias", "broker", "-keystore", str(d / "broker.p12"),
+             "-storepass", pw, "-file", str(d / "broker.pem")],
+        ]  # fmt: skip
+        for args in steps:
+            res = subprocess.run([tool, *args], capture_output=True, text=True, timeout=60, check=False)
+            if res.returncode != 0:
+                (d / "broker.p12").unlink(missing_ok=True)
+                raise BrokerError(f"keytool {args[0]} failed:\n" + (res.stdout + res.stderr).strip())
 
     def _jvm_base(self, java: str, *, tool: bool = False) -> list[str]:
         """JVM command prefix; the broker logs to server.log, tools log warnings to stderr."""
@@ -549,6 +637,7 @@ class LocalBroker:
         running = info is not None
         port = info.get("port", self.port) if info else self.port
         sasl_port = info.get("sasl_port") if info else (self.sasl_port if self.sasl else None)
+        tls_port = info.get("tls_port") if info else (self.tls_port if self.tls else None)
         ready = False
         if running:
             with contextlib.suppress(OSError, ConnectionError, struct.error, UnicodeDecodeError):
@@ -562,6 +651,7 @@ class LocalBroker:
             "pid": info["pid"] if info else None,
             "bootstrap": f"{self.host}:{port}",
             "sasl_bootstrap": f"{self.host}:{sasl_port}" if sasl_port else None,
+            "tls_bootstrap": f"{self.host}:{tls_port}" if tls_port else None,
             "controller_port": info.get("controller_port") if info else self.controller_port,
             "home": str(self.home),
             "data_dir": str(self.data_dir),
@@ -583,6 +673,8 @@ class LocalBroker:
         wanted = [("broker", self.port), ("controller", self.controller_port)]
         if self.sasl:
             wanted.append(("SASL", self.sasl_port))
+        if self.tls:
+            wanted.append(("TLS", self.tls_port))
         for name, port in wanted:
             if not _port_free(self.host, port):
                 raise BrokerError(
@@ -607,10 +699,15 @@ class LocalBroker:
         """
         info = self._running_info()
         if info is not None:
-            if info.get("port") != self.port or (self.sasl and info.get("sasl_port") is None):
+            if (
+                info.get("port") != self.port
+                or (self.sasl and info.get("sasl_port") != self.sasl_port)
+                or (self.tls and info.get("tls_port") != self.tls_port)
+            ):
                 raise BrokerError(
                     f"a broker already runs from {self.home} (pid {info['pid']}, port "
-                    f"{info.get('port')}, SASL port {info.get('sasl_port')}); stop it first"
+                    f"{info.get('port')}, SASL port {info.get('sasl_port')}, TLS port "
+                    f"{info.get('tls_port')}); stop it first"
                 )
             self._wait_ready(info["pid"], timeout)
             return self.status()
@@ -619,6 +716,8 @@ class LocalBroker:
         self.ensure_jars()
         self.home.mkdir(parents=True, exist_ok=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        if self.tls:
+            self._ensure_tls(java)
         config = self._render_config()
         self._format(java, config)
 
@@ -652,6 +751,7 @@ class LocalBroker:
                     "port": self.port,
                     "controller_port": self.controller_port,
                     "sasl_port": self.sasl_port if self.sasl else None,
+                    "tls_port": self.tls_port if self.tls else None,
                     "started_at": time.time(),
                 }
             )
@@ -681,8 +781,10 @@ class LocalBroker:
                 raise self._failure("Kafka exited during start-up")
             try:
                 brokers = probe_metadata(self.host, self.port, timeout=2.0)
-                if any(b[0] == NODE_ID for b in brokers) and (
-                    not self.sasl or _port_open(self.host, self.sasl_port)
+                if (
+                    any(b[0] == NODE_ID for b in brokers)
+                    and (not self.sasl or _port_open(self.host, self.sasl_port))
+                    and (not self.tls or _port_open(self.host, self.tls_port))
                 ):
                     return
                 last_error = f"metadata lists brokers {brokers}"

@@ -39,12 +39,13 @@ def make_broker(tmp_path: Path) -> Iterator[Callable[..., LocalBroker]]:
 
 @pytest.fixture(scope="module")
 def sasl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker]:
-    """One SASL-enabled broker shared by the SASL tests of a module."""
+    """One broker with SASL_PLAINTEXT and SASL_SSL listeners, shared by a module's tests."""
     broker = LocalBroker(
         home=tmp_path_factory.mktemp("kafka-sasl"),
         port=find_free_port_block(3),
         libs=_shared_libs(),
         sasl=True,
+        tls=True,
     )
     broker.start(timeout=120)
     try:

@@ -9,6 +9,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError
+from aiokafka.helpers import create_ssl_context
 
 from streams.broker import BrokerError, LocalBroker
 
@@ -153,11 +154,44 @@ async def test_sasl_rejects_wrong_password(sasl_broker: LocalBroker, mechanism: 
     await producer.stop()
 
 
+@pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256"])
+async def test_sasl_over_tls_produce_consume(sasl_broker: LocalBroker, mechanism: str) -> None:
+    creds = sasl_broker.sasl_credentials()
+    args = {
+        **_sasl(sasl_broker, mechanism),
+        "bootstrap_servers": creds["ssl_bootstrap"],
+        "security_protocol": "SASL_SSL",
+        # Verifies the broker certificate against the local CA, host name included.
+        "ssl_context": create_ssl_context(cafile=creds["ssl_cafile"]),
+    }
+    topic = f"tls-{mechanism.lower()}-{uuid.uuid4().hex[:6]}"
+    await _create_topic(args, topic)
+    value = "خبر عاجل".encode()
+    assert await _roundtrip(args, topic, value) == [value]
+
+
+async def test_tls_rejects_untrusted_broker_certificate(sasl_broker: LocalBroker) -> None:
+    """A client that does not trust the local CA must refuse the connection."""
+    args = {
+        **_sasl(sasl_broker, "SCRAM-SHA-256"),
+        "bootstrap_servers": sasl_broker.tls_bootstrap,
+        "security_protocol": "SASL_SSL",
+        "ssl_context": create_ssl_context(),  # system CAs only
+        "request_timeout_ms": 5000,
+    }
+    producer = AIOKafkaProducer(**args)
+    with pytest.raises(KafkaError):
+        await producer.start()
+    await producer.stop()
+
+
 def test_sasl_listener_does_not_replace_plaintext(sasl_broker: LocalBroker) -> None:
     status = sasl_broker.status()
     assert status["ready"]
     assert status["sasl_bootstrap"] == sasl_broker.sasl_bootstrap
-    assert _listening(sasl_broker.port) and _listening(sasl_broker.sasl_port)
+    assert status["tls_bootstrap"] == sasl_broker.tls_bootstrap
+    for port in (sasl_broker.port, sasl_broker.sasl_port, sasl_broker.tls_port):
+        assert _listening(port)
 
 
 def _listening(port: int) -> bool:

@@ -143,6 +143,22 @@ def test_rendered_config_sasl(tmp_path: Path) -> None:
     assert (b.home / "kafka_server_jaas.conf").stat().st_mode & 0o077 == 0
 
 
+def test_rendered_config_tls(tmp_path: Path) -> None:
+    b = _broker(tmp_path, sasl=True, tls=True)
+    b.home.mkdir(parents=True)
+    path = b._render_config()
+    text = path.read_text()
+    assert f"SASL_SSL://127.0.0.1:{b.tls_port}" in text and "SASL_SSL:SASL_SSL" in text
+    assert f"ssl.keystore.location={b.tls_dir / 'broker.p12'}" in text
+    assert path.stat().st_mode & 0o077 == 0  # carries the keystore password
+    assert b.tls_bootstrap == f"127.0.0.1:{b.port + 3}"
+
+
+def test_tls_needs_sasl(tmp_path: Path) -> None:
+    with pytest.raises(BrokerError, match="sasl=True"):
+        LocalBroker(home=tmp_path, tls=True)
+
+
 def test_generated_sasl_password_is_kept_per_home(tmp_path: Path) -> None:
     first = _broker(tmp_path, sasl=True)
     first.home.mkdir(parents=True)
