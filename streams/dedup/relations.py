@@ -4,16 +4,23 @@ A mention is reduced to a compact record (:func:`compact`) that is all dedup
 keeps in state. Two mentions of the same kind in the same governorate can be:
 
 * **linked** -- the same place (same p-code chain) and event dates within the
-  window (or both undated), or copies of one another (near-duplicate articles
-  with the same figure). Linked mentions always end in one incident.
-* **nested** -- compatible but not equally precise: one place contains the
-  other (a town and its district), or one of them has no date. A nested
-  report is *attached* to the single best matching precise incident instead of
-  linking everything it is compatible with, so a vague "3 killed in Daraa"
-  cannot bridge two separate town incidents into one.
+  window, or copies of one another (near-duplicate articles with the same
+  figure). Linked mentions always end in one incident.
+* **nested** -- dates within the window and one place containing the other
+  (a town and its district or governorate). A nested report is *attached* to
+  the single best matching more precise incident instead of linking
+  everything it is compatible with, so a vague "3 killed in Daraa" cannot
+  bridge two separate town incidents into one.
 
-Victims must be compatible (civilian vs combatant never match; unknown matches
-both) and so must groups (when both are named, their words must overlap).
+A mention with no date at all (no event date, no publication date) relates
+only to its own copies: it cannot be placed in time, and matching it to every
+report of the same town in any year merges unrelated events.
+
+Groups must be compatible (when both are named, their words must overlap).
+Victim classes (civilian / combatant) do *not* separate incidents -- one
+attack kills both -- but are counted apart inside the incident
+(streams.dedup.summary), so a report of the civilians and another of the
+fighters add up instead of competing.
 """
 
 from __future__ import annotations
@@ -129,21 +136,14 @@ def relation(a: dict, b: dict, window: int, duplicates: bool = False) -> int:
     """
     if a["k"] != b["k"]:
         return 0
-    va, vb = a["v"], b["v"]
-    if va != vb and "unknown" not in (va, vb):
-        return 0
     ga, gb = a["gt"], b["gt"]
     if ga and gb and not set(ga).intersection(gb):
         return 0
     if duplicates and a["n"] == b["n"] and a["lo"] == b["lo"] and a["hi"] == b["hi"]:
         return LINK
+    da, db = a["dn"], b["dn"]
+    if da is None or db is None or abs(da - db) > window:
+        return 0  # a report with no date at all cannot be placed in time
     if not _nested(a["ch"], b["ch"]):
         return 0
-    da, db = a["dn"], b["dn"]
-    if da is not None and db is not None:
-        if abs(da - db) > window:
-            return 0
-        return LINK if a["ch"] == b["ch"] else NEST
-    if da is None and db is None and a["ch"] == b["ch"]:
-        return LINK
-    return NEST
+    return LINK if a["ch"] == b["ch"] else NEST

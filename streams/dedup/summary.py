@@ -16,13 +16,23 @@ Counts follow Iraq Body Count / UCDP: keep the range of what sources say.
   (copies of one article vote once); with no single most-supported figure,
   the lower median of the independent figures -- conservative, not extreme.
   Null when no source gives a number.
+
+Victim classes are kept apart inside an incident: ``count_best`` is the best
+civilian figure plus the best combatant figure (each chosen as above), or the
+best figure with unknown victims when that is higher (it may cover both).
+``count_min`` / ``count_max`` always bracket ``count_best``.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-__all__ = ["article_figure", "best_count", "summarize"]
+__all__ = ["UNKNOWN_TIME", "article_figure", "best_count", "summarize"]
+
+#: ``first_seen`` / ``updated_at`` of an incident none of whose reports has a
+#: publication or event date: a fixed sentinel (never the wall clock, so batch,
+#: stream and replays agree) that sorts before every real timestamp.
+UNKNOWN_TIME = "1970-01-01T00:00:00Z"
 
 
 def article_figure(members: list[dict]) -> tuple[int | None, int | None, int | None]:
@@ -60,6 +70,15 @@ def best_count(figures: list[dict]) -> int | None:
     return independent[(len(independent) - 1) // 2]
 
 
+def _total_best(per_class: dict[str, int | None]) -> int | None:
+    """Civilians and combatants are counted apart and added; a figure with
+    unknown victims may cover both, so it competes with their sum."""
+    known = [per_class.get(v) for v in ("civilian", "combatant")]
+    total = sum(x for x in known if x is not None) if any(x is not None for x in known) else None
+    candidates = [x for x in (total, per_class.get("unknown")) if x is not None]
+    return max(candidates) if candidates else None
+
+
 def _mode(values: list[str]) -> str | None:
     if not values:
         return None
@@ -82,7 +101,8 @@ def summarize(incident_id: str, members: list[dict], canon: dict[str, str | None
     by_article: dict[str, list[dict]] = defaultdict(list)
     for m in members:
         by_article[m["art"]].append(m)
-    sources, figures = [], []
+    sources = []
+    by_class: dict[str, list[dict]] = defaultdict(list)
     for aid in sorted(by_article):
         ms = by_article[aid]
         n, lo, hi = article_figure(ms)
@@ -101,18 +121,23 @@ def summarize(incident_id: str, members: list[dict], canon: dict[str, str | None
                 "duplicate_of": canon.get(aid),
             }
         )
-        figures.append(
-            {
-                "n": n,
-                "pub": first["pub"],
-                "upd": any(m["upd"] for m in ms),
-                "canon": canon.get(aid) or aid,
-            }
-        )
+        for victim in sorted({m["v"] for m in ms}):
+            part = [m for m in ms if m["v"] == victim]
+            by_class[victim].append(
+                {
+                    "n": article_figure(part)[0],
+                    "pub": first["pub"],
+                    "upd": any(m["upd"] for m in part),
+                    "canon": canon.get(aid) or aid,
+                }
+            )
+    best = _total_best({v: best_count(f) for v, f in by_class.items()})
     lows = [s["count_min"] if s["count_min"] is not None else s["count"] for s in sources]
     lows = [x for x in lows if x is not None]
     open_ended = any(s["count_max"] is None for s in sources)
     highs = [s["count_max"] for s in sources if s["count_max"] is not None]
+    if best is not None:
+        highs.append(best)
     times = sorted(m["pub"] or m["d"] for m in members if m["pub"] or m["d"])
     return {
         "schema_version": 1,
@@ -123,14 +148,14 @@ def summarize(incident_id: str, members: list[dict], canon: dict[str, str | None
         "kind": anchor["k"],
         "region": anchor["reg"],
         "event_date": _mode([m["d"] for m in members if m["d"]]),
-        "count_best": best_count(figures),
-        "count_min": min(lows) if lows else None,
+        "count_best": best,
+        "count_min": min([*lows, best]) if best is not None else (min(lows) if lows else None),
         "count_max": None if open_ended or not highs else max(highs),
         "victim": victims.pop() if len(victims) == 1 else "unknown",
         "group": _mode([m["g"] for m in members if m["g"]]),
         "article_ids": sorted(by_article),
         "mention_ids": [m["id"] for m in members],
         "sources": sources,
-        "first_seen": times[0] if times else "",
-        "updated_at": times[-1] if times else "",
+        "first_seen": times[0] if times else UNKNOWN_TIME,
+        "updated_at": times[-1] if times else UNKNOWN_TIME,
     }

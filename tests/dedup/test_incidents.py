@@ -159,19 +159,37 @@ def test_day_window_is_configurable():
     assert len(active(run(Deduplicator(JsonStore(), DedupConfig(date_window_days=2)), ms))) == 1
 
 
-def test_victims_and_groups_must_be_compatible(dd):
+def test_named_groups_must_be_compatible(dd):
     a = article("v1", body("اشتباكات في سراقب", 13), published_at="2024-02-13")
+    b = article("v2", body("مواجهات عنيفة قرب سراقب", 14), published_at="2024-02-13")
     ms = [
-        mention(a, "saraqeb", 2, victim="civilian", n=1),
         mention(a, "saraqeb", 5, victim="combatant", group="قوات النظام", n=2),
         mention(a, "saraqeb", 3, victim="combatant", group="هيئة تحرير الشام", n=3),
+        mention(b, "saraqeb", 6, victim="combatant", group="عناصر من قوات النظام السوري"),
     ]
-    b = article("v2", body("مواجهات عنيفة قرب سراقب", 14), published_at="2024-02-13")
-    ms.append(mention(b, "saraqeb", 6, victim="combatant", group="عناصر من قوات النظام السوري"))
     incs = active(run(dd, ms))
-    assert len(incs) == 3
+    assert len(incs) == 2
     regime = next(i for i in incs.values() if len(i["article_ids"]) == 2)
     assert (regime["count_min"], regime["count_max"]) == (5, 6)
+    other = next(i for i in incs.values() if len(i["article_ids"]) == 1)
+    assert other["count_best"] == 3 and other["group"] == "هيئة تحرير الشام"
+
+
+def test_civilians_and_fighters_of_one_attack_add_up(dd):
+    """One outlet reports the civilians, another the fighters: one incident, summed."""
+    a = article("w1", body("مقتل ثلاثة مدنيين بقصف على سراقب", 40), published_at="2024-02-13")
+    b = article("w2", body("مقتل مقاتلَين بالقصف ذاته على سراقب", 41), published_at="2024-02-13")
+    c = article("w3", body("مقتل ثلاثة مدنيين ومقاتلين اثنين في سراقب", 42),
+                published_at="2024-02-13")  # fmt: skip
+    ms = [
+        mention(a, "saraqeb", 3, victim="civilian"),
+        mention(b, "saraqeb", 2, victim="combatant"),
+        mention(c, "saraqeb", 3, victim="civilian", n=1),
+        mention(c, "saraqeb", 2, victim="combatant", n=2),
+    ]
+    (inc,) = active(run(dd, ms)).values()
+    assert inc["count_best"] == 5 and inc["victim"] == "unknown"
+    assert (inc["count_min"], inc["count_max"]) == (2, 5)
 
 
 def test_one_article_two_victims_same_place_are_summed(dd):
@@ -252,23 +270,23 @@ def test_vague_report_attaches_to_one_incident_without_bridging(dd):
     assert set(by_place["C4058"]["article_ids"]) == {"g2", "g4"}
 
 
-def test_undated_reports_join_the_dated_incident_they_match_best(dd):
+def test_undated_report_is_not_matched_in_time(dd):
+    """No event date and no publication date: it could be any year, so it stays apart."""
     old = article("y1", body("اشتباكات في سراقب", 27), published_at="2019-05-02")
     new = article("y2", body("غارة على سراقب", 28), published_at="2024-02-13")
-    new2 = article("y3", body("غارة جوية على مدينة سراقب", 29), published_at="2024-02-13")
     undated = article("y4", body("مقتل مدنيين بغارة على سراقب", 30))
+    copy = article("y5", body("مقتل مدنيين بغارة على سراقب", 30), source="copy")
     out = run(
         dd,
         [
-            mention(old, "saraqeb", 2),
+            mention(old, "saraqeb", 5),
             mention(new, "saraqeb", 5),
-            mention(new2, "saraqeb", 5),
             mention(undated, "saraqeb", 5),
+            mention(copy, "saraqeb", 5),
         ],
     )
-    incs = active(out)
-    assert len(incs) == 2
-    assert any(set(i["article_ids"]) == {"y2", "y3", "y4"} for i in incs.values())
+    groups = sorted(sorted(i["article_ids"]) for i in active(out).values())
+    assert groups == [["y1"], ["y2"], ["y4", "y5"]]
 
 
 def test_expiry_drops_old_incidents_and_their_state():
