@@ -1,7 +1,9 @@
 """HTTP views served by the worker's own Faust web server (aiohttp).
 
 ``/health`` answers readiness probes, ``/metrics`` is the Prometheus scrape
-target (Hasila's metrics and Faust's own sensors in one registry).
+target (Hasila's metrics and Faust's own sensors in one registry); the
+read-only JSON API (``/api/...``) and the live page (``/``) are registered by
+:func:`streams.web.api.register_api`.
 """
 
 from __future__ import annotations
@@ -22,15 +24,19 @@ def register_views(rt: Runtime) -> None:
     """Register /health and /metrics (and the API, where present) on ``rt.app``."""
     app = rt.app
     # Faust's sensors (messages, commit latency, rebalances) in Hasila's registry; /metrics is ours.
-    setup_prometheus_sensors(app, pattern="/faust-metrics", registry=rt.registry,
-                             name_prefix="hasila_faust")
+    setup_prometheus_sensors(app, pattern="/faust-metrics", registry=rt.registry, name_prefix="hasila_faust")
 
     @app.page("/health")
     async def health(self: web.View, request: web.Request) -> web.Response:
         ready = app.rebalancing is False and app.consumer is not None
-        return self.json({"status": "ok" if ready else "starting", "app": app.conf.id},
-                         status=200 if ready else 503)
+        return self.json(
+            {"status": "ok" if ready else "starting", "app": app.conf.id}, status=200 if ready else 503
+        )
 
     @app.page("/metrics")
     async def metrics(self: web.View, request: web.Request) -> web.Response:
         return self.bytes(generate_latest(rt.registry), content_type=CONTENT_TYPE_LATEST)
+
+    from .api import register_api
+
+    register_api(rt)
