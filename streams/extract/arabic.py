@@ -9,6 +9,7 @@ duals, list continuations or vague quantities (``notes/arabic-toolbox.md``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from streams.extract.hits import Hit
 from streams.extract.lexicon import Lexicon, lexicon
@@ -93,8 +94,13 @@ class _Count:
     has_number: bool = False
 
 
-def _variants(tok: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _variants(tok: str) -> tuple[str, ...]:
     """The token and its clitic-stripped forms (و ف ب ل ك, لل → ال)."""
+    return tuple(_variant_list(tok))
+
+
+def _variant_list(tok: str) -> list[str]:
     out = [tok]
     if tok.startswith("لل") and len(tok) > 3:
         out.append("ال" + tok[2:])
@@ -208,10 +214,7 @@ def _modifier(toks: list[Token], j: int) -> tuple[str, int]:
 
 def _trailing_at_least(toks: list[Token], j: int) -> bool:
     w = [t.text for t in toks[j : j + 5]]
-    for k in range(min(3, len(w) - 1)):
-        if w[k] == "علي" and w[k + 1] == "الاقل":
-            return True
-    return False
+    return any(w[k] == "علي" and w[k + 1] == "الاقل" for k in range(min(3, len(w) - 1)))
 
 
 def _count_at(toks: list[Token], j: int, lex: Lexicon, need_noun: bool = False) -> _Count | None:
@@ -235,9 +238,9 @@ def _count_at(toks: list[Token], j: int, lex: Lexicon, need_noun: bool = False) 
         nxt = toks[k2].text if k2 < n else ""
         if _bare(nxt) in lex.things or nxt in lex.things:
             return None
-        if toks[j].is_number and 1900 <= value <= 2100 and len(toks[j].text) == 4:
-            if not _victim(lex, nxt):
-                return None
+        is_year = toks[j].is_number and 1900 <= value <= 2100 and len(toks[j].text) == 4
+        if is_year and not _victim(lex, nxt):
+            return None
         vic = _victim(lex, nxt) if nxt else None
         if need_noun and vic is None and nxt not in ("من", "مدنيين"):
             return None
@@ -252,6 +255,8 @@ def _count_at(toks: list[Token], j: int, lex: Lexicon, need_noun: bool = False) 
             c.cmax = hi
         return c
     w = toks[j].text
+    if w == "كل" and j + 1 < n and toks[j + 1].text == "من":
+        return _named_list(toks, j + 2)
     if w in lex.vague and not (w in ("عدد",) and j + 1 < n and toks[j + 1].text not in ("من",)):
         count, cmin = lex.vague[w]
         k = j + 1
@@ -286,9 +291,12 @@ def _count_at(toks: list[Token], j: int, lex: Lexicon, need_noun: bool = False) 
     if number == "du":
         c = _Count(2, 2, 2, k, noun, category)
     elif number == "sg":
-        # "مدنيين اثنين" is handled by the plural branch; a singular noun is one victim,
-        # unless a number follows it (شخصا 12 is not Arabic word order, ignore).
         c = _Count(1, 1, 1, k, noun, category)
+        # two coordinated singular nouns are two victims: "امرأة وابنتها"، "طفل ووالده"
+        if k < n and toks[k].text.startswith("و") and len(toks[k].text) > 2:
+            other = _victim(lex, toks[k].text[1:])
+            if other and other[1] == "sg":
+                c = _Count(2, 2, 2, k + 1, noun, category)
     else:
         num = parse_number(toks, k, lex)
         if num is not None and num[0] == 2:
@@ -300,6 +308,24 @@ def _count_at(toks: list[Token], j: int, lex: Lexicon, need_noun: bool = False) 
     if _trailing_at_least(toks, c.end) and c.count is not None:
         c.cmax = None
     return c
+
+
+def _named_list(toks: list[Token], j: int) -> _Count | None:
+    """ "قتل كل من "فلان" و"فلان"": one victim per name."""
+    n = len(toks)
+    quotes = joins = 0
+    k = j
+    while k < n and k - j < 30:
+        t = toks[k].text
+        if t in ("،", ",", ".", ":", ";") or t in ("علي", "في", "برصاص", "بعد", "اثناء"):
+            break
+        if t == '"':
+            quotes += 1
+        elif t == "و" or (t.startswith("و") and k > j and toks[k - 1].text == '"'):
+            joins += 1
+        k += 1
+    count = quotes // 2 if quotes >= 2 else joins + 1
+    return _Count(count, count, count, k, "اسماء") if count else None
 
 
 def _number_before(toks: list[Token], i: int, lex: Lexicon, lo: int) -> tuple[_Count, int] | None:
@@ -320,6 +346,8 @@ def _number_before(toks: list[Token], i: int, lex: Lexicon, lo: int) -> tuple[_C
             return c, s
     if i - 1 >= lo:
         w = toks[i - 1].text
+        if w.startswith("و") and w[1:] in lex.vague:
+            w = w[1:]
         if w in lex.vague:
             count, cmin = lex.vague[w]
             return _Count(count, cmin, None, i), i - 1
@@ -380,19 +408,28 @@ def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
     n = len(toks)
     hits: list[Hit] = []
     used: set[int] = set()  # token indices already part of a count phrase or toll
-    i = 0
-    while i < n:
-        tok = toks[i]
-        if not tok.is_word or i in used:
-            i += 1
+    tolls: list[Hit] = []
+    for i in range(n):
+        if toks[i].is_word and i not in used:
+            tolls.extend(_toll(toks, i, lex, used))
+    for i in range(n):
+        if not toks[i].is_word or i in used:
             continue
-        new = _toll(toks, i, lex, used) or _idiom(toks, i, lex, used) or _trigger(toks, i, lex, used)
-        for h in new:
-            h.sentence = sent.index
-        hits.extend(new)
-        i += 1
-    hits.extend(_continuations(toks, hits, lex, used, sent.index))
-    return hits
+        hits.extend(_idiom(toks, i, lex, used) or _trigger(toks, i, lex, used))
+    hits.extend(_continuations(toks, hits, lex, used))
+    # a toll update gives the latest figure: earlier same-kind statements in the sentence are in it
+    for t in tolls:
+        hits = [h for h in hits if not (h.kind == t.kind and h.start < t.start)]
+    hits.extend(tolls)
+    # "وقتل بإطلاق نار" after "العثور على جثمان شاب": the singular verb restates the same victim
+    out: list[Hit] = []
+    for h in sorted(hits, key=lambda x: x.start):
+        if h.rule.endswith("singular_verb.v1") and any(o.kind == h.kind for o in out):
+            continue
+        out.append(h)
+    for h in out:
+        h.sentence = sent.index
+    return out
 
 
 def _mk(kind: str, c: _Count, toks: list[Token], a: int, anchor: int, rule: str) -> Hit:
@@ -447,6 +484,8 @@ def _trigger(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> list[Hi
                 used.update(range(i, c.end))
                 return _combined(kind, c, toks, i, i, "ar.killed_injured.combined.v1")
     c = _count_at(toks, i + 1, lex)
+    if c is not None and c.count is None and c.end < n and toks[c.end].text in ("مجهولون", "مجهولين"):
+        c = _count_at(toks, c.end + 1, lex)  # "قتل مسلحون مجهولون عنصرا": the perpetrators come first
     if c is not None and not (set(range(i + 1, c.end)) & used):
         used.update(range(i, c.end))
         return [_mk(kind, c, toks, i, i, f"ar.{kind}.{cls}.v1")]
@@ -515,7 +554,7 @@ def _victim_trigger(
         if v in lex.triggers or (v.startswith("ال") and v[2:] in lex.triggers):
             base = v[2:] if v.startswith("ال") and v[2:] in lex.triggers else v
             break
-    vic = lex.victims.get(base)
+    vic = lex.victims.get(base) or (lex.victims.get(base[:-1]) if base.endswith("ا") else None)
     number = vic[1] if vic else "pl"
     if base.startswith("جث"):
         c = _count_at(toks, i + 1, lex)
@@ -528,6 +567,8 @@ def _victim_trigger(
     c: _Count | None
     start = i
     if number == "du":
+        if definite:
+            return []  # "القتيلين" refers back to victims already counted
         c = _Count(2, 2, 2, i + 1, base, "unknown")
     else:
         got = _number_before(toks, i, lex, 0)
@@ -594,7 +635,14 @@ def _toll(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> list[Hit]:
         return []
     n = len(toks)
     kind = None
-    for k in range(i + 1, min(n, i + 16)):
+    for k in range(max(0, i - 12), i):  # "عدد قتلى الغارات ... ارتفع إلى 10"
+        t = toks[k].text
+        if t in _TOLL_INJURED:
+            kind = kind or "injured"
+        elif t in _TOLL_KILLED and t not in ("حالات", "حصيله", "الحصيله"):
+            kind = "killed"
+    back_kind = kind
+    for k in range(i + 1, min(n, i + 26)):
         t = toks[k].text
         if kind is None or kind == "killed":
             if t in _TOLL_INJURED:
@@ -605,24 +653,32 @@ def _toll(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> list[Hit]:
             c = _count_at(toks, k + 1, lex)
             if c is None or c.count is None:
                 return []
-            used.update(range(i, c.end))
+            first = i
+            if back_kind:
+                first = max(0, i - 12)
+                while first < i and toks[first].text not in _TOLL_KILLED | _TOLL_INJURED | {"عدد"}:
+                    first += 1
+            used.update(range(first, c.end))
             h = _mk(kind, c, toks, i, i, f"ar.{kind}.toll_update.v1")
             # the group of a toll is written before الي: "تعداد قتلى الدفاع الوطني"
             return [h]
     return []
 
 
-def _continuations(toks: list[Token], hits: list[Hit], lex: Lexicon, used: set[int], sidx: int) -> list[Hit]:
-    """List continuation after a trigger: "، و6 من الأسايش"، "، وعنصرين آخرين في ..."."""
+def _continuations(toks: list[Token], hits: list[Hit], lex: Lexicon, used: set[int]) -> list[Hit]:
+    """List continuation after a trigger: "، و6 من الأسايش و7 من ..."، "، وعنصرين آخرين في ..."."""
     out: list[Hit] = []
     if not hits:
         return out
     n = len(toks)
     for i in range(n - 1):
-        if toks[i].text not in ("،", ",") or i + 1 in used:
+        if i + 1 in used:
             continue
         j = i + 1
         t = toks[j].text
+        last_end = max((h.end for h in hits + out if h.end <= toks[j].start), default=-1)
+        if last_end < 0 or sum(1 for x in toks[:j] if x.start >= last_end) > 12:
+            continue
         if t == "و":
             j += 1
             cand = toks[j].text if j < n else ""
@@ -644,10 +700,10 @@ def _continuations(toks: list[Token], hits: list[Hit], lex: Lexicon, used: set[i
         if c is None or c.count is None or (set(range(j, c.end)) & used):
             continue
         nxt = virt[c.end].text if c.end < n else ""
-        if not (c.noun or nxt == "من" or nxt in _OTHER_PL | _OTHER_SG):
+        strong = c.count == 2 or toks[j].text[0].isdigit() or toks[j].text in lex.numbers
+        ends_other = c.end > 0 and virt[c.end - 1].text in _OTHER_PL | _OTHER_SG
+        if not ((strong and (c.noun or nxt == "من")) or nxt in _OTHER_PL | _OTHER_SG or ends_other):
             continue
         used.update(range(j, c.end))
-        h = _mk(kind, c, virt, j, j, f"ar.{kind}.list_continuation.v1")
-        h.sentence = sidx
-        out.append(h)
+        out.append(_mk(kind, c, virt, j, j, f"ar.{kind}.list_continuation.v1"))
     return out

@@ -32,6 +32,14 @@ _INCIDENT_DAY = re.compile(
     r"yesterday|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
 )
 _CONTINUES = re.compile(r"^(و?القتلي هم|و?هم |these |they |the casualties are|among them|بينهم)")
+_CASUALTY_WORDS = frozenset({"حياه", "جروح", "جراح", "اصابه", "اصابات", "جرحي", "قتلي", "مصرع", "حتف"})
+# Cheap pre-filter: a sentence without one of these stems cannot hold a casualty statement.
+_MAY_HAVE = {
+    "ar": re.compile(
+        r"قتل|قتي|شهد|شهي|جرح|جري|اصاب|اصيب|مصرع|وفا|توفي|جث|ارتق|حتف|حيا|مصاب|اعدا|تصفي|ضحي|ضحا"
+    ),
+    "en": re.compile(r"kill|dead|death|died|\bdie|wound|injur|hurt|lives|martyr|slain|execut|bodies|succumb"),
+}
 _MAX_CHARS = 200_000  # longer bodies are cut: news articles are far shorter
 
 
@@ -80,11 +88,16 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     lex = lexicon(lang)
     engine = arabic.find_hits if lang == "ar" else english.find_hits
     pub = publication_date(article.get("published_at"))
+    may_have = _MAY_HAVE[lang]
 
     found: list[tuple[Hit, Sentence, Place | None, str | None]] = []
     prev_cumulative = False
     for sent in sents:
         stext = nt.text[sent.start : sent.end]
+        if not may_have.search(stext):
+            if not prev_cumulative or _INCIDENT_DAY.search(stext):
+                prev_cumulative = False
+            continue
         hits = engine(sent, lex)
         cumulative = any(p.search(stext) for p in lex.cumulative)
         if (
@@ -105,6 +118,13 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [_record(aid, lang, nt, h, sent, place, date) for h, sent, place, date in kept]
 
 
+def _overlaps_hit(p: Place, sent: Sentence) -> bool:
+    """A place name that is one of our casualty words (بحياة، بجروح) is a false place."""
+    return any(
+        p.start < t.end and t.start < p.end and t.text.lstrip("وفبل") in _CASUALTY_WORDS for t in sent.tokens
+    )
+
+
 def _clause_of(sent: Sentence, offset: int) -> int:
     starts = [t.start for t in sent.tokens]
     k = bisect_right(starts, offset) - 1
@@ -119,7 +139,7 @@ def _choose_place(
         return None
     lo = bisect_right(starts, sent.start - 1)
     hi = bisect_right(starts, sent.end)
-    inside = [p for p in places[lo:hi] if p.end <= sent.end]
+    inside = [p for p in places[lo:hi] if p.end <= sent.end and not _overlaps_hit(p, sent)]
     if inside:
         clause = _clause_of(sent, h.anchor)
 
@@ -144,25 +164,36 @@ def _choose_place(
     return places[0] if places[0].start < sent.start else None
 
 
-def _key(place: Place | None) -> str | None:
-    return place.key if place is not None else None
+def _key(place: Place | None) -> tuple[str | None, str | None]:
+    """District-level identity of a place: neighbourhood and city of one event compare equal."""
+    if place is None:
+        return (None, None)
+    return (place.region.get("admin1"), place.region.get("admin2"))
+
+
+def _admin1(place: Place | None) -> str | None:
+    return place.region.get("admin1") if place is not None else None
 
 
 def _one_per_event(found: list[tuple[Hit, Sentence, Place | None, str | None]]) -> list:
     """Drop repeats, vague restatements of counted events, and totals followed by their parts."""
     out = []
-    seen: set[tuple] = set()
+    seen: dict[tuple, int] = {}
     for item in found:
         h, _s, place, _d = item
         noun = h.noun if h.count == 1 else ""
-        key = (h.kind, h.count, h.count_min, h.count_max, _key(place), noun, h.scope)
-        if key in seen:
+        key = (h.kind, h.count, _key(place), noun, h.scope)
+        if (key in seen) and seen[key] != h.sentence:  # one sentence never repeats itself
             continue
-        seen.add(key)
+        seen.setdefault(key, h.sentence)
         out.append(item)
-    counted = {(h.kind, _key(p), h.scope) for h, _s, p, _d in out if h.count is not None}
+    # a vague figure ("قتلى وجرحى") where the article counts the same kind in the same
+    # governorate is a restatement (headline, lead) of the counted event
+    counted = {(h.kind, _admin1(p), h.scope) for h, _s, p, _d in out if h.count is not None}
     out = [
-        it for it in out if it[0].count is not None or (it[0].kind, _key(it[2]), it[0].scope) not in counted
+        it
+        for it in out
+        if it[0].count is not None or (it[0].kind, _admin1(it[2]), it[0].scope) not in counted
     ]
     drop: set[int] = set()
     for idx, (h, s, _p, _d) in enumerate(out):

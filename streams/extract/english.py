@@ -239,6 +239,16 @@ def _back(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> _Count | N
                     cand = c
                     break
         cand = cand or _quantity(toks, s, lex)
+        if cand is not None and cand.count is None and toks[s].text in lex.victims:
+            # "5 NDF soldiers": the bare plural noun is the head, the number sits before it
+            for s2 in range(s - 1, max(-1, s - 4), -1):
+                if toks[s2].is_number or toks[s2].text in lex.numbers:
+                    better = _quantity(toks, s2, lex)
+                    if better is not None and better.count is not None:
+                        cand, s = better, s2
+                    break
+        if cand is not None and s > 0 and toks[s - 1].text in ("including", "among", "includes"):
+            continue  # "7 civilians including 3 children": a part, not the figure
         if cand is not None and cand.end <= i and (cand.count is not None or cand.noun):
             if toks[s].text in ("a", "an", "one") and s > 0 and toks[s - 1].text == "and":
                 prev = _quantity(toks, s - 2, lex) if s >= 2 else None
@@ -248,6 +258,9 @@ def _back(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> _Count | N
                         if p is not None and p.end == s - 1 and p.count == 1:
                             cand.count = cand.cmin = cand.cmax = 2
                             cand.start = q
+                            break
+                        if p is not None and p.count == 2 and p.end == cand.end:
+                            cand = p
                             break
             if _trailing_min(toks, cand.end):
                 cand.cmax = None
@@ -293,13 +306,12 @@ def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
         pair = None
         for k in (i + 1, i + 2):
             if (
-                k < n
-                and k + 0 < n
+                i + 1 < k < n
                 and toks[k].text in lex.triggers
                 and lex.triggers[toks[k].text][0] not in (kind, "none")
+                and all(toks[m].text in (",", "and", "or", "/") for m in range(i + 1, k))
             ):
-                if all(toks[m].text in (",", "and", "or", "/") for m in range(i + 1, k)) and k > i + 1:
-                    pair = k
+                pair = k
         c: _Count | None = None
         rule = ""
         prev = toks[i - 1].text if i else ""

@@ -37,14 +37,23 @@ class Token:
         return self.text[0].isdigit()
 
 
-@dataclass(slots=True)
 class Sentence:
-    """A sentence: its normalised span and its tokens."""
+    """A sentence: its normalised span; tokens are made on first use (most sentences need none)."""
 
-    start: int
-    end: int
-    tokens: list[Token]
-    index: int
+    __slots__ = ("_text", "_tokens", "end", "index", "start")
+
+    def __init__(self, start: int, end: int, index: int, text: str) -> None:
+        self.start = start
+        self.end = end
+        self.index = index
+        self._text = text
+        self._tokens: list[Token] | None = None
+
+    @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            self._tokens = tokenize(self._text, self.start, self.end)
+        return self._tokens
 
 
 def tokenize(text: str, start: int, end: int) -> list[Token]:
@@ -76,6 +85,4 @@ def _add(text: str, a: int, b: int, out: list[Sentence]) -> None:
     while b > a and text[b - 1].isspace():
         b -= 1
     if b > a:
-        toks = tokenize(text, a, b)
-        if toks:
-            out.append(Sentence(a, b, toks, len(out)))
+        out.append(Sentence(a, b, len(out), text))
