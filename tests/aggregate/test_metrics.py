@@ -148,3 +148,8 @@ def test_two_registries_do_not_clash():
     a, b = build_metrics(CollectorRegistry()), build_metrics(CollectorRegistry())
     a.article_in("ar")
     assert b.registry.get_sample_value("hasila_articles_in_total", {"language": "ar"}) is None
+
+
+def test_mass_casualty_series_start_at_zero_for_every_governorate(m):
+    for admin1 in ADMIN1:
+        assert sample(m, "hasila_mass_casualty_incidents_total", admin1=admin1) == 0
