@@ -17,12 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .aggregate import Aggregator
 from .codecs import decode_article, dumps, validate
 from .config import Settings
-from .dedup import DedupConfig, Deduplicator
+from .dedup import DedupConfig
 from .errors import HasilaError, deadletter_record, input_stage
-from .pipeline import mention_key, mentions_for_article
+from .pipeline import RegionalAggregation, RegionalDedup, mentions_for_article
 from .topology import ARTICLES_RAW
 
 __all__ = ["BatchResult", "run_batch", "write_batch"]
@@ -52,8 +51,9 @@ def run_batch(raw_records: Iterable[bytes | str], settings: Settings | None = No
     config = DedupConfig(
         date_window_days=settings.dedup_window_days, horizon_days=settings.dedup_horizon_days
     )
-    dedups: dict[str, Deduplicator] = {}
-    aggs: dict[str, Aggregator] = {}
+    # One state per governorate, as the stream's partitions have (see streams.pipeline).
+    dedup = RegionalDedup(lambda key: dedup_stores.setdefault(key, {}), config)
+    aggregation = RegionalAggregation(lambda key: agg_stores.setdefault(key, {}))
     for offset, raw in enumerate(raw_records):
         try:
             article = decode_article(
@@ -70,16 +70,10 @@ def run_batch(raw_records: Iterable[bytes | str], settings: Settings | None = No
         for mention in mentions:
             validate("mention.v1.json", mention, code="E202")
             result.mentions.append(mention)
-            # One dedup and one aggregate state per region key, as the stream's partitions have.
-            key = mention_key(mention)
-            dedup = dedups.get(key)
-            if dedup is None:
-                dedup = dedups[key] = Deduplicator(dedup_stores.setdefault(key, {}), config)
-                aggs[key] = Aggregator(agg_stores.setdefault(key, {}))
             for incident in dedup.process(mention):
                 validate("incident.v1.json", incident)
                 result.incidents[incident["incident_id"]] = incident
-                for agg in aggs[key].apply(incident):
+                for agg in aggregation.core(incident).apply(incident):
                     validate("aggregate.v1.json", agg)
                     result.aggregates[agg["key"]] = agg
     return result

@@ -8,14 +8,18 @@ moves the records.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
+from .aggregate import Aggregator
+from .dedup import DedupConfig, Deduplicator
 from .dedup.fingerprint import article_fingerprint
 from .extract import extract_article
 from .topology import region_key
 
-__all__ = ["article_info", "mention_key", "mentions_for_article"]
+__all__ = ["RegionalAggregation", "RegionalDedup", "article_info", "mention_key", "mentions_for_article"]
+
+StoreFactory = Callable[[str], MutableMapping[str, Any]]
 
 
 def article_info(article: Mapping[str, Any]) -> dict:
@@ -43,3 +47,47 @@ def mentions_for_article(article: Mapping[str, Any]) -> list[dict]:
 def mention_key(mention: Mapping[str, Any]) -> str:
     """The key a mention travels under: its governorate, so dedup state stays partition-local."""
     return region_key((mention.get("region") or {}).get("admin1"))
+
+
+class RegionalDedup:
+    """One :class:`Deduplicator` per governorate, each on its own store, with expiry on the data's clock.
+
+    ``store_for(region_key)`` gives the state of one governorate: a dict in
+    batch, a prefixed view of the Faust table in the stream. Incidents leave
+    dedup memory once per new event day seen in a governorate.
+    """
+
+    def __init__(self, store_for: StoreFactory, config: DedupConfig) -> None:
+        self._store_for = store_for
+        self._config = config
+        self._cores: dict[str, Deduplicator] = {}
+        self._expired_through: dict[str, str] = {}
+
+    def process(self, mention: Mapping[str, Any]) -> list[dict]:
+        """New incident versions caused by ``mention`` (and by the expiry it triggers)."""
+        key = mention_key(mention)
+        core = self._cores.get(key)
+        if core is None:
+            core = self._cores[key] = Deduplicator(self._store_for(key), self._config)
+        changed = core.process(dict(mention))
+        day = mention.get("event_date")
+        if day and day > self._expired_through.get(key, ""):
+            self._expired_through[key] = day
+            changed = changed + core.expire(day)
+        return changed
+
+
+class RegionalAggregation:
+    """One :class:`Aggregator` per governorate, each on its own store."""
+
+    def __init__(self, store_for: StoreFactory) -> None:
+        self._store_for = store_for
+        self._cores: dict[str, Aggregator] = {}
+
+    def core(self, incident: Mapping[str, Any]) -> Aggregator:
+        """The aggregator that owns ``incident``'s governorate."""
+        key = region_key((incident.get("region") or {}).get("admin1"))
+        core = self._cores.get(key)
+        if core is None:
+            core = self._cores[key] = Aggregator(self._store_for(key))
+        return core

@@ -6,9 +6,10 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from ..aggregate import Aggregator
 from ..codecs import loads, validate
 from ..errors import HasilaError
+from ..pipeline import RegionalAggregation
+from ..state import PrefixedStore
 from ..topology import AGGREGATE_STATE, AGGREGATES, INCIDENTS
 
 if TYPE_CHECKING:
@@ -23,12 +24,14 @@ def register_aggregate(rt: Runtime) -> None:
 
     @rt.app.agent(rt.topic(INCIDENTS.name), name="aggregate")
     async def aggregate(stream):
-        aggregator = Aggregator(rt.tables[AGGREGATE_STATE.name])
+        table = rt.tables[AGGREGATE_STATE.name]
+        aggregation = RegionalAggregation(lambda key: PrefixedStore(table, f"{key}|"))
         async for event in stream.events():
             started = time.perf_counter()
             try:
                 incident = loads(event.message.value)
                 validate("incident.v1.json", incident, code="E106")
+                aggregator = aggregation.core(incident)
                 previous_best = aggregator.previous_best(incident["incident_id"])
                 changed = aggregator.apply(incident)
                 for record in changed:

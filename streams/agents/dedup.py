@@ -7,8 +7,10 @@ import time
 from typing import TYPE_CHECKING
 
 from ..codecs import loads, validate
-from ..dedup import DedupConfig, Deduplicator
+from ..dedup import DedupConfig
 from ..errors import HasilaError
+from ..pipeline import RegionalDedup
+from ..state import PrefixedStore
 from ..topology import DEDUP_STATE, INCIDENTS, MENTIONS, region_key
 
 if TYPE_CHECKING:
@@ -27,13 +29,14 @@ def register_dedup(rt: Runtime) -> None:
 
     @rt.app.agent(rt.topic(MENTIONS.name), name="dedup")
     async def dedup(stream):
-        deduplicator = Deduplicator(rt.tables[DEDUP_STATE.name], config)
+        table = rt.tables[DEDUP_STATE.name]
+        dedup_core = RegionalDedup(lambda key: PrefixedStore(table, f"{key}|"), config)
         async for event in stream.events():
             started = time.perf_counter()
             try:
                 mention = loads(event.message.value)
                 validate("mention.v1.json", mention, code="E106")
-                changed = deduplicator.process(mention)
+                changed = dedup_core.process(mention)
                 for incident in changed:
                     validate("incident.v1.json", incident)
             except HasilaError as exc:

@@ -1,0 +1,102 @@
+"""The whole pipeline on the real broker: articles in, every output topic checked."""
+
+from __future__ import annotations
+
+import random
+
+import orjson
+import pytest
+
+from streams.batch import run_batch
+from streams.demo import SAMPLES
+
+from .fixtures import latest, produce, read_topic, values
+
+pytestmark = pytest.mark.kafka
+
+IDLIB = {"id": "it-ar-1", "source": "Test Wire", "published_at": "2025-04-02", "language": "ar",
+         "title": "قصف على بلدة في ريف إدلب",
+         "body": "قُتل أربعة مدنيين وأصيب سبعة آخرون بجروح في قصف مدفعي استهدف بلدة سرمين بريف إدلب صباح اليوم."}
+DARAA = {"id": "it-en-1", "source": "Test Post", "published_at": "2025-04-02", "language": "en",
+         "title": "Bomb kills soldiers in Daraa",
+         "body": "Two soldiers were killed when a roadside bomb hit their vehicle near the city of Daraa on Wednesday."}
+
+
+def j(record: dict) -> bytes:
+    return orjson.dumps(record)
+
+
+async def test_articles_flow_to_every_output_topic_and_bad_input_is_dead_lettered(deployment):
+    deployment.start_worker()
+    bootstrap = deployment.bootstrap
+    # All on one partition, the bad ones between the good ones: none may be skipped.
+    await produce(bootstrap, deployment.topic("articles.raw"), [
+        (b"it-ar-1", j(IDLIB)),
+        (b"bad-1", b'{"id": "bad-1", "body": '),
+        (b"bad-2", j({"id": "bad-2", "body": "x", "language": "fr"})),
+        (b"bad-3", b"\xff\xfe\x00garbage"),
+        (b"it-en-1", j(DARAA)),
+    ], partition=0)
+
+    dead = values(await read_topic(bootstrap, deployment.topic("articles.deadletter"),
+                                   until=lambda m: len(m) >= 3))
+    assert {d["key"]: d["code"] for d in dead} == {"bad-1": "E104", "bad-2": "E106", "bad-3": "E101"}
+    assert all(d["stage"] in ("decode", "validate") and d["reason"] for d in dead)
+    assert next(d for d in dead if d["key"] == "bad-3")["original_encoding"] == "base64"
+
+    mentions = values(await read_topic(
+        bootstrap, deployment.topic("casualties.mentions"),
+        until=lambda m: {v["article_id"] for v in values(m)} >= {"it-ar-1", "it-en-1"}))
+    killed = {(m["article_id"], m["kind"]): m for m in mentions}
+    assert killed[("it-ar-1", "killed")]["count"] == 4
+    assert killed[("it-ar-1", "injured")]["count"] == 7
+    assert killed[("it-ar-1", "killed")]["region"]["admin1"] == "SY07"
+    assert killed[("it-en-1", "killed")]["count"] == 2
+    assert killed[("it-en-1", "killed")]["region"]["admin1"] == "SY12"
+    ev = killed[("it-ar-1", "killed")]["evidence"]
+    text = IDLIB["title"] + "\n\n" + IDLIB["body"]
+    assert text[ev["start"]:ev["end"]] == ev["text"]
+
+    incidents = latest(values(await read_topic(
+        bootstrap, deployment.topic("casualties.incidents"),
+        until=lambda m: len({v["incident_id"] for v in values(m)}) >= 3)), "incident_id")
+    assert sorted((i["kind"], i["count_best"]) for i in incidents.values() if i["status"] == "active") == [
+        ("injured", 7), ("killed", 2), ("killed", 4)]
+
+    def settled(msgs):
+        state = latest(values(msgs), "key")
+        return state.get("SY07|all", {}).get("killed") == 4 and state.get("SY12|all", {}).get("killed") == 2
+
+    aggregates = latest(values(await read_topic(bootstrap, deployment.topic("casualties.aggregates"),
+                                                until=settled)), "key")
+    assert aggregates["SY07|all"]["injured"] == 7
+    assert aggregates["SY07|day:2025-04-02"]["killed"] == 4
+    assert deployment.workers[0].poll() is None, "the worker must still be running"
+
+
+async def test_stream_results_equal_batch_results_whatever_the_order(deployment):
+    lines = [line for line in SAMPLES.read_bytes().splitlines() if line.strip()]
+    batch = run_batch(lines)
+    expected = {i["incident_id"]: i for i in batch.standing_incidents}
+    assert expected, "the samples must produce incidents"
+
+    shuffled = lines[:]
+    random.Random(7).shuffle(shuffled)
+    deployment.start_worker()
+    await produce(deployment.bootstrap, deployment.topic("articles.raw"),
+                  [(None, line) for line in shuffled])
+
+    def done(msgs):
+        state = latest(values(msgs), "incident_id")
+        standing = {k: v for k, v in state.items() if v["status"] != "merged"}
+        return set(standing) == set(expected) and all(
+            standing[k]["count_best"] == expected[k]["count_best"]
+            and sorted(standing[k]["article_ids"]) == sorted(expected[k]["article_ids"]) for k in expected)
+
+    msgs = await read_topic(deployment.bootstrap, deployment.topic("casualties.incidents"),
+                            until=done, timeout=90)
+    state = latest(values(msgs), "incident_id")
+    for key, inc in expected.items():
+        got = state[key]
+        for name in ("kind", "region", "event_date", "count_best", "count_min", "count_max", "victim"):
+            assert got[name] == inc[name], (key, name)

@@ -1,0 +1,35 @@
+"""PrefixedStore gives each governorate its own key space in one shared table."""
+
+import pytest
+
+from streams.aggregate import Aggregator
+from streams.state import PrefixedStore
+
+
+def test_prefixes_isolate_regions():
+    table: dict = {}
+    a, b = PrefixedStore(table, "SY01|"), PrefixedStore(table, "SY02|")
+    a["x"] = 1
+    b["x"] = 2
+    assert (a["x"], b["x"]) == (1, 2)
+    assert sorted(table) == ["SY01|x", "SY02|x"]
+    assert "x" in a and "y" not in a and a.get("y", 5) == 5
+    del a["x"]
+    assert "x" not in a and b["x"] == 2
+    with pytest.raises(KeyError):
+        a["x"]
+    assert list(b) == ["x"] and len(b) == 1
+
+
+def test_a_core_on_a_prefixed_store_writes_only_prefixed_keys():
+    table: dict = {}
+    incident = {
+        "schema_version": 1, "incident_id": "i1", "version": 1, "status": "active", "merged_into": None,
+        "kind": "killed", "region": {"admin1": "SY07", "admin2": None, "admin3": None, "place": None,
+                                     "pcode": "SY07", "precision": "governorate"},
+        "event_date": "2025-03-10", "count_best": 3, "count_min": 3, "count_max": 3, "victim": "civilian",
+        "group": None, "article_ids": ["a"], "sources": [], "first_seen": "2025-03-10",
+        "updated_at": "2025-03-10",
+    }
+    changed = Aggregator(PrefixedStore(table, "SY07|")).apply(incident)
+    assert changed and all(k.startswith("SY07|") for k in table)
