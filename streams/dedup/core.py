@@ -24,6 +24,9 @@ iterated; ``P`` is the partition: the admin1 p-code or ``none``):
 * ``m|<mention_id>`` compact mention (relations.compact) + comp id ``c``
 * ``c|<comp_id>``    component: members, rank, parent, children, latest date
 * ``i|<incident_id>`` the last emitted version of a live incident
+* ``v|<incident_id>`` last version of a merged-away id (kept in case it
+  becomes a root again, so versions never go back; listed on the absorbing
+  component as ``tomb`` and dropped with it at expiry)
 * ``a|P|<article_id>`` article: fingerprint, copies, its mention ids
 * ``d|P|<kind>|<date>``, ``u|P|<kind>`` mention ids by event date / undated
 * ``b|P|<band>``, ``h|P|<text_hash>``, ``l|P|<url_key>`` article lookup indexes
@@ -92,7 +95,7 @@ class Deduplicator:
         part = partition_of(mention)
         rec = compact(mention, part, self.config.evidence_chars)
         self._register_partition(part)
-        dups = self._register_article(mention, part, mid)
+        dups, fresh = self._register_article(mention, part, mid)
 
         # relations with the candidates
         for cid in self._candidates(rec, dups):
@@ -124,6 +127,12 @@ class Deduplicator:
         for comp in sorted(affected):
             self._choose_parent(comp)
         new_roots = {self._root(c) for c in affected}
+        # copies found just now may change which article another one duplicates
+        for aid in sorted(fresh):
+            art = st.get(f"a|{part}|{aid}") or {}
+            for other in art.get("mids", []):
+                if other != mid and f"m|{other}" in st:
+                    new_roots.add(self._root(self._comp_of(other)))
         return self._emit(old_roots, new_roots, linked, new)
 
     def current(self, incident_id: str) -> dict | None:
@@ -229,10 +238,14 @@ class Deduplicator:
             base["rank"] = max(base["rank"], oc["rank"])
             base["dmax"] = max(filter(None, [base["dmax"], oc["dmax"]]), default=None)
             for child in oc["ch"]:
+                if child in comps:
+                    continue
                 cc = st[f"c|{child}"]
                 cc["par"] = keep
                 st[f"c|{child}"] = cc
             base["ch"] = sorted(set(base["ch"]) | set(oc["ch"]))
+            if oc.get("tomb"):
+                base["tomb"] = sorted({*base.get("tomb", []), *oc["tomb"]})
             if oc["par"] is not None and oc["par"] not in comps:
                 pc = st.get(f"c|{oc['par']}")
                 if pc is not None:
@@ -323,6 +336,10 @@ class Deduplicator:
                 }
             )
             del st[f"i|{iid}"]
+            st[f"v|{iid}"] = cur["version"] + 1
+            keeper = st[f"c|{dest}"]
+            keeper["tomb"] = sorted({*keeper.get("tomb", []), iid})
+            st[f"c|{dest}"] = keeper
         for root in sorted(roots):
             rec = self._summary(root)
             if rec is not None:
@@ -340,6 +357,9 @@ class Deduplicator:
             if {**cur, "version": 1} == rec:
                 return None
             rec["version"] = cur["version"] + 1
+        elif f"v|{iid}" in st:  # an id that was merged away and is a root again
+            rec["version"] = st[f"v|{iid}"] + 1
+            del st[f"v|{iid}"]
         st[f"i|{iid}"] = rec
         return rec
 
@@ -370,12 +390,13 @@ class Deduplicator:
         if part not in parts:
             self.store["parts"] = sorted([*parts, part])
 
-    def _register_article(self, mention: dict, part: str, mid: str) -> set[str]:
-        """Index the article on first sight; return the ids of its copies."""
+    def _register_article(self, mention: dict, part: str, mid: str) -> tuple[set[str], list[str]]:
+        """Index the article on first sight; return its copies and the ones found now."""
         st = self.store
         aid = mention["article_id"]
         key = f"a|{part}|{aid}"
         art = st.get(key)
+        fresh: list[str] = []
         if art is None:
             info = mention.get("article") or {}
             fp = info.get("fingerprint") or {}
@@ -399,11 +420,12 @@ class Deduplicator:
                 same = (art["th"] and art["th"] == oa["th"]) or (art["uk"] and art["uk"] == oa["uk"])
                 if same or band_matches(art["bands"], oa["bands"]) >= self.config.dup_min_bands:
                     art["dups"].append(other)
+                    fresh.append(other)
                     oa["dups"] = [*oa["dups"], aid]
                     st[f"a|{part}|{other}"] = oa
         art["mids"] = [*art["mids"], mid]
         st[key] = art
-        return set(art["dups"])
+        return set(art["dups"]), fresh
 
     @staticmethod
     def _article_keys(part: str, art: dict) -> list[str]:
@@ -461,7 +483,11 @@ class Deduplicator:
                 st[key] = rest
             elif key in st:
                 del st[key]
-            if f"c|{m['c']}" in st:
+            comp = st.get(f"c|{m['c']}")
+            if comp is not None:
+                for iid in comp.get("tomb", []):
+                    if f"v|{iid}" in st:
+                        del st[f"v|{iid}"]
                 del st[f"c|{m['c']}"]
             akey = f"a|{part}|{m['art']}"
             art = st.get(akey)
