@@ -168,10 +168,13 @@
     list.replaceChildren(...data.incidents.map((inc) => {
       const li = el("li", { "data-incident": inc.incident_id });
       const count = inc.count_best === null ? "an unknown number" : String(inc.count_best);
-      const where = (inc.region && inc.region.place) ? `${inc.region.place}, ` : "";
+      const where = (inc.region && inc.region.place) ? inc.region.place : "";
       const region = inc.region_name ? `${inc.region_name.en} / ${inc.region_name.ar}` : "";
-      li.append(el("div", { class: "head" },
-        `${inc.event_date || "undated"} · ${count} ${inc.kind} (${inc.victim}) · ${where}${region}`));
+      const head = el("div", { class: "head" },
+        `${inc.event_date || "undated"} · ${count} ${inc.kind} (${inc.victim}) · `);
+      if (where) head.append(el("bdi", {}, where), " · ");
+      head.append(el("bdi", {}, region));
+      li.append(head);
       if (inc.evidence) li.append(el("blockquote", { class: "evidence", dir: "auto" }, inc.evidence));
       const src = el("div", { class: "sources" }, `${inc.source_count} source${inc.source_count === 1 ? "" : "s"}: `);
       inc.sources.forEach((s, i) => {
