@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "AL_PREFIXES",
+    "AR_PREV",
     "AR_TYPE_NOUNS",
     "BARE_PREFIXES",
     "COUNTRYSIDE_AR",
@@ -100,3 +101,18 @@ def strip_glued(word: str, table: dict | frozenset) -> str | None:
         if rest in table and (head in BARE_PREFIXES or head in AL_PREFIXES):
             return rest
     return None
+
+
+def _glued_table() -> dict[str, tuple[str, str]]:
+    """Every glued form of the context nouns -> (category, bare noun), for O(1) lookup."""
+    table: dict[str, tuple[str, str]] = {}
+    heads = sorted(BARE_PREFIXES | AL_PREFIXES, key=len)
+    for cat, words in (("type", AR_TYPE_NOUNS), ("countryside", COUNTRYSIDE_AR | DESERT_AR)):
+        for w in words:
+            for h in heads:
+                table.setdefault(h + w, (cat, w))
+    return table
+
+
+# The word before a name, as written ("بريف", "وبمدينه", "قريه") -> what it says.
+AR_PREV: dict[str, tuple[str, str]] = _glued_table()

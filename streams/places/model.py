@@ -8,7 +8,7 @@ statement and cite it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["NO_REGION", "PRECISIONS", "PlaceMention", "Region", "Unit"]
 
@@ -93,3 +93,41 @@ class Unit:
     pop: int = 0
     parent: str | None = None  # neighbourhood -> city community; informal -> containing unit
     precision: str = "exact"
+    level: int = field(default=4, compare=False)  # 1 governorate (or its seat) .. 5 neighbourhood
+    prior: float = field(default=1.0, compare=False)  # size prior of resolution
+
+    def __post_init__(self) -> None:
+        # Computed once here so resolution does not recompute them per hit.
+        object.__setattr__(self, "level", _level(self.kind, self.seat))
+        object.__setattr__(self, "prior", _prior(self.kind, self.seat))
+
+
+_PRIOR_KIND = {
+    "admin1": 5.0,
+    "informal": 4.5,
+    "admin2": 4.0,
+    "admin3": 3.0,
+    "community": 1.0,
+    "neighbourhood": 0.6,
+    "foreign": 2.5,
+    "country": 2.5,
+}
+_SEAT_PRIOR = {3: 5.2, 2: 4.2, 1: 3.2}
+
+
+def _level(kind: str, seat: int) -> int:
+    """How coarse a unit is: 1 governorate (or its seat city) ... 5 neighbourhood."""
+    if kind in ("admin1", "country", "foreign") or seat == 3:
+        return 1
+    if kind in ("admin2", "informal") or seat == 2:
+        return 2
+    if kind == "admin3" or seat == 1:
+        return 3
+    return 4 if kind == "community" else 5
+
+
+def _prior(kind: str, seat: int) -> float:
+    """Size prior: governorate > district > sub-district; a seat city beats a hamlet."""
+    if kind == "community" and seat:
+        return _SEAT_PRIOR[seat]
+    return _PRIOR_KIND.get(kind, 1.0)

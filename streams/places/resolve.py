@@ -20,6 +20,7 @@ governorate is kept in ``admin1_alt`` (ANNOTATION.md section 4).
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,18 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Hit", "resolve_hits"]
 
-_PRIOR_KIND = {
-    "admin1": 5.0,
-    "informal": 4.5,
-    "admin2": 4.0,
-    "admin3": 3.0,
-    "community": 1.0,
-    "neighbourhood": 0.6,
-    "foreign": 2.5,
-    "country": 2.5,
-}
-_SEAT_PRIOR = {3: 5.2, 2: 4.2, 1: 3.2}
-_SENTENCE_BREAK = frozenset(".!?؟\n")
+_BREAK_RE = re.compile(r"[.!?؟\n]")
 # Words that may stand between a name and the unit that places it:
 # "X بريف Y", "X في محافظة Y", "X، Y", "X (Y)", "X شرقي Y", "X in Y province".
 _PLACING = frozenset(
@@ -138,9 +128,12 @@ def _context(text: str, h: Hit, arabic: bool) -> None:
         w, ws = _prev_word(text, h.p)
         if not w:
             return
-        if lx.strip_glued(w, lx.COUNTRYSIDE_AR) or lx.strip_glued(w, lx.DESERT_AR):
+        found = lx.AR_PREV.get(w)
+        if found is None:
+            return
+        cat, base = found
+        if cat == "countryside":
             h.countryside = True
-            base = lx.strip_glued(w, lx.COUNTRYSIDE_AR) or lx.strip_glued(w, lx.DESERT_AR) or w
             h.span_start = ws + len(w) - len(base)
             # "ريف دير الزور الشرقي": the direction belongs to the phrase
             nw, ne = _next_word(text, h.end)
@@ -150,9 +143,7 @@ def _context(text: str, h: Hit, arabic: bool) -> None:
                 if nw2 in ("الشرقي", "الغربي"):
                     h.span_end = ne2
             return
-        base = lx.strip_glued(w, lx.AR_TYPE_NOUNS)
-        if base:
-            h.type_kinds = lx.AR_TYPE_NOUNS[base]
+        h.type_kinds = lx.AR_TYPE_NOUNS[base]
         return
     # English
     w, ws = _prev_word(text, h.p)
@@ -220,19 +211,21 @@ def _places_next(text: str, h: Hit, nxt: Hit) -> bool:
 
 
 def _is_locator(h: Hit) -> bool:
-    """A mention that can locate its neighbour: a unit or a city, not a hamlet."""
-    return h.countryside or any(
-        u.kind in ("admin1", "admin2", "admin3", "informal") or u.seat >= 2 for u in h.unit_choices
-    )
+    """A mention that can locate its neighbour: a unit or a town, not a hamlet."""
+    return h.countryside or any(u.level <= 3 for u in h.unit_choices)
 
 
 def _supported(text: str, h: Hit, votes1: Counter[str], votes2: Counter[str]) -> bool:
     """Keep a bare hamlet / neighbourhood name only with article support (see caller)."""
     if h.countryside or h.type_kinds:
         return True
-    one_word = " " not in text[h.start : h.end] and "-" not in text[h.start : h.end]
+    units = h.unit_choices
+    if all(u.level <= 3 or u.kind not in ("community", "neighbourhood") for u in units):
+        return True
+    name = text[h.start : h.end]
+    one_word = " " not in name and "-" not in name
     keep = []
-    for u in h.unit_choices:
+    for u in units:
         if u.kind == "neighbourhood":
             if not one_word and u.admin2 and votes2.get(u.admin2, 0) > 0:
                 keep.append(u)
@@ -249,34 +242,19 @@ def _gap_ok(text: str, a: int, b: int) -> bool:
     """True when positions ``a`` < ``b`` are close and in the same sentence."""
     if b - a > _NEAR or b < a:
         return False
-    return not any(ch in _SENTENCE_BREAK for ch in text[a:b])
+    return _BREAK_RE.search(text, a, b) is None
 
 
-def _unique_admin1(units: Sequence[Unit]) -> str | None:
-    codes = {u.admin1 for u in units}
-    return next(iter(codes)) if len(codes) == 1 else None
-
-
-def _unique_admin2(units: Sequence[Unit]) -> str | None:
-    codes = {u.admin2 for u in units}
-    return next(iter(codes)) if len(codes) == 1 else None
-
-
-def _level(u: Unit) -> int:
-    """How coarse a unit is: 1 governorate (or its seat) ... 5 neighbourhood."""
-    if u.kind in ("admin1", "country", "foreign") or u.seat == 3:
-        return 1
-    if u.kind in ("admin2", "informal") or u.seat == 2:
-        return 2
-    if u.kind == "admin3" or u.seat == 1:
-        return 3
-    return 4 if u.kind == "community" else 5
-
-
-def _prior(u: Unit) -> float:
-    if u.kind == "community" and u.seat:
-        return _SEAT_PRIOR[u.seat]
-    return _PRIOR_KIND.get(u.kind, 1.0)
+def _unique_admins(units: Sequence[Unit]) -> tuple[str | None, str | None]:
+    """The admin1 and admin2 all ``units`` share (None where they differ)."""
+    first = units[0]
+    a1, a2 = first.admin1, first.admin2
+    for u in units:
+        if u.admin1 != a1:
+            return None, None
+        if a2 is not None and u.admin2 != a2:
+            a2 = None
+    return a1, a2
 
 
 def resolve_hits(
@@ -320,10 +298,9 @@ def resolve_hits(
             votes2[m.region.admin2] += 1
     for h in sel:
         if _is_locator(h):
-            a1 = _unique_admin1(h.unit_choices)
+            a1, a2 = _unique_admins(h.unit_choices)
             if a1:
                 votes1[a1] += 1
-            a2 = _unique_admin2(h.unit_choices)
             if a2:
                 votes2[a2] += 1
 
@@ -331,67 +308,82 @@ def resolve_hits(
     # when the article is about its governorate (neighbourhoods: its city).
     sel = [h for h in sel if _supported(text, h, votes1, votes2)]
 
+    n_sel = len(sel)
     anchor1: list[str | None] = []
     anchor2: list[str | None] = []
+    levels: list[int] = []
     for h in sel:
-        a1 = _unique_admin1(h.unit_choices)
-        a2 = _unique_admin2(h.unit_choices)
+        a1, a2 = _unique_admins(h.unit_choices)
         anchor1.append(a1)
         anchor2.append(a2)
+        levels.append(1 if h.countryside else min(u.level for u in h.unit_choices))
 
     out: list[PlaceMention] = []
+    original = nt.original
     for i, h in enumerate(sel):
         units = h.unit_choices
         # neighbouring unit that places this name ("X بريف Y", "X، Y", "X (Y)")
         near1: str | None = None
         near2: str | None = None
-        if i + 1 < len(sel) and _is_locator(sel[i + 1]) and _places_next(text, h, sel[i + 1]):
-            near1, near2 = anchor1[i + 1], anchor2[i + 1]
-            near_level = 1 if sel[i + 1].countryside else min(_level(u) for u in sel[i + 1].unit_choices)
-        else:
-            near_level = 0
+        near_level = 0
+        if i + 1 < n_sel and levels[i + 1] <= 3 and _places_next(text, h, sel[i + 1]):
+            near1, near2, near_level = anchor1[i + 1], anchor2[i + 1], levels[i + 1]
         prev1 = anchor1[i - 1] if i > 0 and _gap_ok(text, sel[i - 1].span_end, h.span_start) else None
         own1, own2 = anchor1[i], anchor2[i]
-        best: Unit | None = None
-        best_s = second_s = -math.inf
-        for u in units:
-            s = _prior(u)
-            if h.type_kinds and u.kind == h.type_kinds[0]:
-                s += 3.0
-            elif h.type_kinds and u.kind in h.type_kinds:
-                s += 2.0
-            if near1 and u.admin1 == near1 and near_level < _level(u):
-                s += 6.0
-                if near2 and u.admin2 == near2:
-                    s += 1.0
-            if prev1 and u.admin1 == prev1:
-                s += 3.0
-            if u.admin1:
-                v = votes1.get(u.admin1, 0) - (1 if own1 == u.admin1 else 0)
-                s += 1.5 * min(v, 3)
-            if u.admin2:
-                v = votes2.get(u.admin2, 0) - (1 if own2 == u.admin2 else 0)
-                s += 0.5 * min(v, 3)
-            if s > best_s:
-                best, best_s, second_s = u, s, best_s
-            elif s > second_s:
-                second_s = s
-        assert best is not None
-        region = _region(gaz, best, h, nt)
-        alt = near1 if near_level < _level(best) else None
-        if alt and alt.startswith("SY") and region.admin1 and alt != region.admin1 and not h.countryside:
-            region = _with_alt(region, alt)
+        if len(units) == 1:
+            best = units[0]
+            best_s, second_s = 10.0, 0.0
+        else:
+            best = units[0]
+            best_s = second_s = -math.inf
+            tk = h.type_kinds
+            for u in units:
+                s = u.prior
+                if tk:
+                    if u.kind == tk[0]:
+                        s += 3.0
+                    elif u.kind in tk:
+                        s += 2.0
+                a1 = u.admin1
+                if near1 and a1 == near1 and near_level < u.level:
+                    s += 7.0 if (near2 and u.admin2 == near2) else 6.0
+                if prev1 and a1 == prev1:
+                    s += 3.0
+                if a1:
+                    v = votes1.get(a1, 0) - (a1 == own1)
+                    s += 1.5 * (v if v < 3 else 3)
+                a2 = u.admin2
+                if a2:
+                    v = votes2.get(a2, 0) - (a2 == own2)
+                    s += 0.5 * (v if v < 3 else 3)
+                if s > best_s:
+                    best, best_s, second_s = u, s, best_s
+                elif s > second_s:
+                    second_s = s
+        o_start = nt.to_original(h.span_start)
+        o_end = nt.to_original(h.span_end - 1) + 1
+        surface = original[o_start:o_end]
+        region = _region(gaz, best, h, surface)
+        if (
+            near1
+            and near_level < best.level
+            and not h.countryside
+            and near1.startswith("SY")
+            and region.admin1
+            and near1 != region.admin1
+        ):
+            region = _with_alt(region, near1)
         out.append(
             PlaceMention(
                 start=h.span_start,
                 end=h.span_end,
-                orig_start=nt.to_original(h.span_start),
-                orig_end=nt.span_to_original(h.span_start, h.span_end)[1],
-                surface=nt.original_slice(h.span_start, h.span_end),
+                orig_start=o_start,
+                orig_end=o_end,
+                surface=surface,
                 region=region,
                 countryside=h.countryside,
                 kind=_kind(best, h),
-                score=_confidence(best, h, best_s - second_s, len({u.admin1 for u in units})),
+                score=_confidence(best, h, best_s - second_s, own1 is None),
             )
         )
     return out
@@ -407,8 +399,7 @@ def _kind(u: Unit, h: Hit) -> str:
     return u.kind
 
 
-def _region(gaz: Gazetteer, u: Unit, h: Hit, nt: Normalized) -> Region:
-    surface = nt.original_slice(h.span_start, h.span_end)
+def _region(gaz: Gazetteer, u: Unit, h: Hit, surface: str) -> Region:
     if not h.countryside:
         return gaz.region_of(u, surface)
     # ريف X: the governorate X, or the district X, never a point.
@@ -421,7 +412,7 @@ def _region(gaz: Gazetteer, u: Unit, h: Hit, nt: Normalized) -> Region:
     return gaz.region_of(u, surface)
 
 
-def _confidence(u: Unit, h: Hit, margin: float, n_admin1: int) -> float:
+def _confidence(u: Unit, h: Hit, margin: float, ambiguous: bool) -> float:
     """A rough confidence in (0, 1]: unambiguous admin units high, lone hamlets lower."""
     if u.kind in ("admin1", "admin2", "admin3", "informal", "country", "foreign") or u.seat or h.countryside:
         base = 0.95
@@ -431,6 +422,6 @@ def _confidence(u: Unit, h: Hit, margin: float, n_admin1: int) -> float:
         base = 0.7
     else:
         base = 0.6
-    if n_admin1 > 1:
+    if ambiguous:
         base *= min(1.0, 0.55 + max(margin, 0.0) / 10.0)
     return round(base, 3)
