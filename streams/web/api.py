@@ -224,6 +224,7 @@ def register_api(rt: Runtime) -> Any:
     from .follower import Follower
 
     app = rt.app
+    region_names("SY01")  # load the gazetteer now, not on the first request
     max_incidents = int(os.environ.get("HASILA_WEB_MAX_INCIDENTS", DEFAULT_MAX_INCIDENTS))
     follower = Follower(rt.settings, ReadModel(max_incidents))
 

@@ -15,6 +15,7 @@ exist per region and bucket, a few per region per day.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -251,7 +252,7 @@ class ReadModel:
         """
         lo = start.isoformat() if start else None
         hi = end.isoformat() if end else None
-        matches = []
+        matches: list[tuple[tuple[str, str, str], dict]] = []
         for inc in self._incidents.values():
             if kind is not None and inc.get("kind") != kind:
                 continue
@@ -267,9 +268,10 @@ class ReadModel:
                 count = inc.get("count_best")
                 if count is None or count < min_count:
                     continue
-            matches.append(inc)
-        matches.sort(key=_sort_key, reverse=True)
-        return len(matches), matches[:limit]
+            matches.append((_sort_key(inc), inc))
+        # keys end with the unique id, so tuples never compare the dicts
+        top = heapq.nlargest(limit, matches) if limit < len(matches) else sorted(matches, reverse=True)
+        return len(matches), [inc for _, inc in top]
 
     def incident(self, incident_id: str) -> dict | None:
         """One incident by id (None when unknown, merged or evicted)."""
