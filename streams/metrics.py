@@ -208,10 +208,15 @@ class HasilaMetrics:
 
 
 def build_metrics(registry: CollectorRegistry | None = None) -> HasilaMetrics:
-    """Create every Hasila metric in ``registry`` (a fresh one when None)."""
+    """Create every Hasila metric in ``registry`` (a fresh one when None).
+
+    The mass-casualty counter starts at 0 for every governorate: Prometheus'
+    ``increase()`` cannot see the first increment of a series that appears
+    with the value 1, and the alert on it must fire on the first incident.
+    """
     registry = registry if registry is not None else CollectorRegistry()
     kw = {"namespace": NAMESPACE, "registry": registry}
-    return HasilaMetrics(
+    metrics = HasilaMetrics(
         registry=registry,
         articles_in=Counter("articles_in", "Articles read, by language.", ["language"], **kw),
         mentions_out=Counter("mentions_out", "Casualty mentions produced, by kind.", ["kind"], **kw),
@@ -251,6 +256,9 @@ def build_metrics(registry: CollectorRegistry | None = None) -> HasilaMetrics:
             **kw,
         ),
     )
+    for admin1 in sorted(ADMIN1):
+        metrics.mass_casualty_incidents.labels(admin1)
+    return metrics
 
 
 def metric_names(registry: CollectorRegistry | None = None) -> set[str]:
