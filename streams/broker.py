@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -94,16 +95,28 @@ def default_home() -> Path:
     return project_root() / ".hasila" / "kafka"
 
 
-def find_free_port_block(count: int = 3, host: str = "127.0.0.1", tries: int = 50) -> int:
-    """A port p such that p .. p+count-1 are all free now (broker, controller, SASL ports).
+def _ephemeral_low() -> int:
+    """Lowest port the kernel hands out for outgoing connections (Linux default 32768)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
-    Tests use it to run brokers side by side without colliding with a developer's 9092.
+
+def find_free_port_block(count: int = 4, host: str = "127.0.0.1", tries: int = 200) -> int:
+    """A port p such that p .. p+count-1 are all free now (broker, controller, SASL, TLS).
+
+    Tests use it to run brokers side by side without colliding with a developer's 9092. The
+    block is drawn at random *below* the kernel's ephemeral range: ports from ``bind(0)`` are
+    the ones every outgoing connection on a busy machine also takes, so a block chosen there
+    can be grabbed by a client socket before the JVM binds it (seen in practice).
     """
+    high = min(_ephemeral_low(), 65536) - count
+    low = 20000 if high > 21000 else 1024
+    rng = random.SystemRandom()
     for _ in range(tries):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.bind((host, 0))
-            base = s.getsockname()[1]
-        if base + count - 1 < 65536 and all(_port_free(host, base + i) for i in range(count)):
+        base = rng.randrange(low, high)
+        if all(_port_free(host, base + i) for i in range(count)):
             return base
     raise BrokerError(f"no block of {count} free ports found on {host}")
 

@@ -27,7 +27,7 @@ def make_broker(tmp_path: Path) -> Iterator[Callable[..., LocalBroker]]:
 
     def make(name: str = "kafka", **kwargs: object) -> LocalBroker:
         kwargs.setdefault("libs", _shared_libs())
-        kwargs.setdefault("port", find_free_port_block(3))
+        kwargs.setdefault("port", find_free_port_block())
         broker = LocalBroker(home=tmp_path / name, **kwargs)
         made.append(broker)
         return broker
@@ -42,7 +42,7 @@ def sasl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroke
     """One broker with SASL_PLAINTEXT and SASL_SSL listeners, shared by a module's tests."""
     broker = LocalBroker(
         home=tmp_path_factory.mktemp("kafka-sasl"),
-        port=find_free_port_block(3),
+        port=find_free_port_block(),
         libs=_shared_libs(),
         sasl=True,
         tls=True,

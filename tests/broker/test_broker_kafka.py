@@ -99,11 +99,9 @@ async def test_lifecycle_produce_consume_restart(make_broker) -> None:
     assert await _read_all(_plain(broker), topic) == [value]
 
 
-async def test_auto_create_is_off_by_default(make_broker) -> None:
+async def test_auto_create_is_off_by_default(sasl_broker: LocalBroker) -> None:
     """The app creates its topics with explicit partitions; a typo must not create one."""
-    broker = make_broker()
-    broker.start(timeout=120)
-    producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, request_timeout_ms=3000)
+    producer = AIOKafkaProducer(bootstrap_servers=sasl_broker.bootstrap, request_timeout_ms=3000)
     await producer.start()
     try:
         with pytest.raises(KafkaError):
@@ -112,16 +110,15 @@ async def test_auto_create_is_off_by_default(make_broker) -> None:
         await producer.stop()
 
 
-def test_two_brokers_side_by_side(make_broker) -> None:
-    first, second = make_broker("a"), make_broker("b")
-    first.start(timeout=120)
-    second.start(timeout=120)
-    s1, s2 = first.status(), second.status()
+def test_two_brokers_side_by_side(sasl_broker: LocalBroker, make_broker) -> None:
+    other = make_broker("other")
+    other.start(timeout=120)
+    s1, s2 = sasl_broker.status(), other.status()
     assert s1["ready"] and s2["ready"]
     assert s1["pid"] != s2["pid"] and s1["cluster_id"] != s2["cluster_id"]
-    first.stop()
-    assert not first.status()["running"]
-    assert second.status()["ready"]  # stopping one leaves the other alone
+    other.stop()
+    assert not other.status()["running"]
+    assert sasl_broker.status()["ready"]  # stopping one leaves the other alone
 
 
 def test_broker_dying_at_start_shows_its_log(make_broker) -> None:

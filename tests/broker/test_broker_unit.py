@@ -15,6 +15,7 @@ import pytest
 from streams.broker import (
     BrokerError,
     LocalBroker,
+    _ephemeral_low,
     _java_major,
     _new_cluster_id,
     find_free_port_block,
@@ -32,7 +33,7 @@ def no_tools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _broker(tmp_path: Path, **kwargs: object) -> LocalBroker:
-    kwargs.setdefault("port", find_free_port_block(3))
+    kwargs.setdefault("port", find_free_port_block())
     kwargs.setdefault("libs", tmp_path / "libs")
     return LocalBroker(home=tmp_path / "home", **kwargs)
 
@@ -231,9 +232,12 @@ def test_probe_metadata_fails_on_closed_port() -> None:
         probe_metadata("127.0.0.1", port, timeout=0.5)
 
 
-def test_free_port_block_is_free() -> None:
-    base = find_free_port_block(3)
-    for p in range(base, base + 3):
-        with socket.socket() as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind(("127.0.0.1", p))
+def test_free_port_block_is_free_and_below_ephemeral_range() -> None:
+    low = _ephemeral_low()
+    for _ in range(20):
+        base = find_free_port_block()
+        assert base + 3 < low  # outgoing connections cannot have taken these ports
+        for p in range(base, base + 4):
+            with socket.socket() as s:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind(("127.0.0.1", p))
