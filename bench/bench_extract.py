@@ -83,15 +83,16 @@ def main() -> None:
     extract_article(arts[1])
     worst = 0.0
     mentions = 0
-    t0 = time.perf_counter()
+    # CPU time of this process: robust to other jobs sharing the box
+    t0 = time.process_time()
     for a in arts:
-        s = time.perf_counter()
+        s = time.process_time()
         mentions += len(extract_article(a))
-        worst = max(worst, time.perf_counter() - s)
-    dt = time.perf_counter() - t0
+        worst = max(worst, time.process_time() - s)
+    dt = time.process_time() - t0
     kb = sum(len(a["body"]) for a in arts) / n / 1000
     print(f"articles {n}  avg size {kb:.1f} KB chars  mentions {mentions}")
-    print(f"throughput {n / dt:.0f} articles/s  mean {dt / n * 1000:.2f} ms  max {worst * 1000:.2f} ms")
+    print(f"CPU throughput {n / dt:.0f} articles/s  mean {dt / n * 1000:.2f} ms  max {worst * 1000:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -401,6 +401,34 @@ def _group(toks: list[Token], j: int) -> tuple[int, int] | None:
     return toks[a].start, toks[k - 1].end
 
 
+_STARTS: dict[int, tuple[Lexicon, dict[str, tuple[bool, bool]]]] = {}
+
+
+def _starts(lex: Lexicon, tok: str) -> tuple[bool, bool]:
+    """(may head a toll update, may start an idiom or trigger), cached per token text.
+
+    Most tokens of a sentence are neither; deciding that once per distinct word
+    keeps the rule loop from trying every clitic variant of every token.
+    """
+    entry = _STARTS.get(id(lex))
+    if entry is None or entry[0] is not lex:
+        entry = (lex, {})
+        _STARTS[id(lex)] = entry
+    cache = entry[1]
+    got = cache.get(tok)
+    if got is None:
+        if not tok[:1].isalpha():
+            got = (False, False)
+        else:
+            variants = _variants(tok)
+            toll = any(v in _TOLL_HEADS for v in variants)
+            rule = any(v in lex.idioms for v in variants) or _lookup_trigger(lex, tok) is not None
+            got = (toll, rule)
+        if len(cache) < 200_000:
+            cache[tok] = got
+    return got
+
+
 def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
     """Every casualty statement in one Arabic sentence."""
     lex = lex or lexicon("ar")
@@ -409,11 +437,12 @@ def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
     hits: list[Hit] = []
     used: set[int] = set()  # token indices already part of a count phrase or toll
     tolls: list[Hit] = []
+    flags = [_starts(lex, t.text) for t in toks]
     for i in range(n):
-        if toks[i].is_word and i not in used:
+        if flags[i][0] and i not in used:
             tolls.extend(_toll(toks, i, lex, used))
     for i in range(n):
-        if not toks[i].is_word or i in used:
+        if not flags[i][1] or i in used:
             continue
         hits.extend(_idiom(toks, i, lex, used) or _trigger(toks, i, lex, used))
     hits.extend(_continuations(toks, hits, lex, used))

@@ -13,6 +13,7 @@ import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from streams.extract import arabic, english
@@ -41,6 +42,13 @@ _MAY_HAVE = {
     "en": re.compile(r"kill|dead|death|died|\bdie|wound|injur|hurt|lives|martyr|slain|execut|bodies|succumb"),
 }
 _MAX_CHARS = 200_000  # longer bodies are cut: news articles are far shorter
+
+
+@lru_cache(maxsize=2)
+def _cumulative_re(lang: str) -> re.Pattern[str]:
+    """All cumulative-statistic patterns of ``lang`` as one alternation (one scan per sentence)."""
+    pats = lexicon(lang).cumulative
+    return re.compile("|".join(f"(?:{p.pattern})" for p in pats)) if pats else re.compile(r"(?!x)x")
 
 
 def article_text(article: Mapping[str, Any]) -> str:
@@ -92,22 +100,25 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
 
     found: list[tuple[Hit, Sentence, Place | None, str | None]] = []
     prev_cumulative = False
+    cumulative_re = _cumulative_re(lang)
+    full = nt.text
     for sent in sents:
-        stext = nt.text[sent.start : sent.end]
-        if not may_have.search(stext):
-            if not prev_cumulative or _INCIDENT_DAY.search(stext):
+        if not may_have.search(full, sent.start, sent.end):
+            if prev_cumulative and _INCIDENT_DAY.search(full, sent.start, sent.end):
                 prev_cumulative = False
             continue
         hits = engine(sent, lex)
-        cumulative = any(p.search(stext) for p in lex.cumulative)
+        if not hits:
+            continue
+        stext = full[sent.start : sent.end]
+        cumulative = cumulative_re.search(stext) is not None
         if (
             not cumulative
             and prev_cumulative
             and (_CONTINUES.search(stext) or not _INCIDENT_DAY.search(stext))
         ):
-            cumulative = bool(hits)
-        if hits:
-            prev_cumulative = cumulative
+            cumulative = True
+        prev_cumulative = cumulative
         date = event_date(stext, pub, lang)
         for h in hits:
             h.scope = "cumulative" if cumulative else "incident"
