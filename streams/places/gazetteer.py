@@ -126,10 +126,12 @@ class Gazetteer:
         units: list[Unit] = []
         keys: dict[str, list[Candidate]] = {}
 
+        seen: set[tuple[str, str]] = set()
+
         def add_key(key: str, c: Candidate) -> None:
-            lst = keys.setdefault(key, [])
-            if all(o.unit.pcode != c.unit.pcode for o in lst):
-                lst.append(c)
+            if (key, c.unit.pcode) not in seen:
+                seen.add((key, c.unit.pcode))
+                keys.setdefault(key, []).append(c)
 
         def add_ar(
             unit: Unit, key: str, has_al: bool, needs_type: bool = False, strict: bool = False
