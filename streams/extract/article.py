@@ -200,11 +200,15 @@ def _one_per_event(found: list[tuple[Hit, Sentence, Place | None, str | None]]) 
         out.append(item)
     # a vague figure ("قتلى وجرحى") where the article counts the same kind in the same
     # governorate is a restatement (headline, lead) of the counted event
-    counted = {(h.kind, _admin1(p), h.scope) for h, _s, p, _d in out if h.count is not None}
+    # (any scope: a headline's "800 killed or wounded" sums the statistics the body counts)
+    counted = {
+        (h.kind, _admin1(p), s) for h, _s, p, _d in out if h.count is not None for s in (h.scope, "any")
+    }
     out = [
         it
         for it in out
-        if it[0].count is not None or (it[0].kind, _admin1(it[2]), it[0].scope) not in counted
+        if it[0].count is not None
+        or (it[0].kind, _admin1(it[2]), "any" if it[0].scope == "incident" else it[0].scope) not in counted
     ]
     drop: set[int] = set()
     for idx, (h, s, _p, _d) in enumerate(out):

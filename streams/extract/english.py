@@ -46,6 +46,8 @@ _MONTHS = frozenset(
     }
 )
 _STOP_BACK = frozenset({".", ";", ":", "while", "but", "after", "when", "since", "because", "which", "who"})
+_RANGE = frozenset({"-", "\u2013", "\u2014", "to", "or"})  # "2-3", "2–3 civilians", "two to three"
+_SINGULAR_POSS = frozenset({"his", "her"})
 _CLAIMED = frozenset({"claimed", "claiming", "claim", "took", "taking", "cost"})
 
 
@@ -138,11 +140,13 @@ def _quantity(toks: list[Token], j: int, lex: Lexicon) -> _Count | None:
         mod, j = "about", j + 1
     if j >= n:
         return None
-    num = parse_number(toks, j, lex)
+    if toks[j].text in ("a", "an") and j + 1 < n and toks[j + 1].text in lex.vague:
+        j += 1  # "a number of rebels", "a dozen": the article is not the figure
+    num = None if toks[j].text in lex.vague else parse_number(toks, j, lex)
     if num is not None:
         v, k = num
         hi = None
-        if k + 1 < n and toks[k].text in ("-", "to", "or") and toks[k + 1].text[0].isdigit():
+        if k + 1 < n and toks[k].text in _RANGE and toks[k + 1].text[0].isdigit():
             num2 = parse_number(toks, k + 1, lex)
             if num2 and num2[0] > v:
                 hi, k = num2
@@ -243,6 +247,8 @@ def _back(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> _Count | N
             # "5 NDF soldiers": the bare plural noun is the head, the number sits before it
             for s2 in range(s - 1, max(-1, s - 4), -1):
                 if toks[s2].is_number or toks[s2].text in lex.numbers:
+                    if s2 >= 2 and toks[s2 - 1].text in _RANGE and parse_number(toks, s2 - 2, lex):
+                        s2 -= 2  # "2–3 civilians": the range starts at its low end
                     better = _quantity(toks, s2, lex)
                     if better is not None and better.count is not None:
                         cand, s = better, s2
@@ -331,6 +337,16 @@ def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
             if c is None and prev in ("was",) and w in ("killed", "wounded", "injured"):
                 c = _Count(1, 1, 1, i, i + 1, "", "unknown")
                 rule = f"en.{kind}.singular_passive.v1"
+        if (
+            c is None
+            and w == "succumbed"
+            and i + 2 < n
+            and toks[i + 1].text == "to"
+            and toks[i + 2].text in _SINGULAR_POSS
+        ):
+            # "an elder succumbed to his wounds": one person died of earlier injuries
+            c = _Count(1, 1, 1, i, i + 1, "", "unknown")
+            rule = "en.killed.succumbed.v1"
         if c is None and w in ("succumbed",):
             continue
         if c is None:

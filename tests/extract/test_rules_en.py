@@ -63,3 +63,30 @@ def test_cumulative_statistic():
 def test_yesterday():
     ms = en("Three civilians were killed yesterday in shelling.", published_at="2024-05-15")
     assert ms[0]["event_date"] == "2024-05-14"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("A number of fighters were wounded in clashes near Idlib.", [("injured", None, 1, None)]),
+        (
+            "Medics said 2–3 civilians killed, 9 wounded in Saraqib.",
+            [("killed", 2, 2, 3), ("injured", 9, 9, 9)],
+        ),
+        ("A tribal elder succumbed to his wounds in Qamishli on Thursday.", [("killed", 1, 1, 1)]),
+        ("Two fighters succumbed to their wounds in hospital.", [("killed", 2, 2, 2)]),
+    ],
+)
+def test_second_round_counts(body, expected):
+    assert triples(en(body)) == expected
+
+
+def test_vague_headline_dropped_when_body_counts_statistics():
+    title = "Hundreds killed or wounded by airstrikes in Idlib"
+    body = "Monitors documented the death of 150 civilians in Idlib since the start of the month."
+    ms = en(body, title=title)
+    # the killed half of the headline restates the body's statistic; nothing counts the injured
+    assert sorted((m["kind"], m["count"], m["scope"]) for m in ms) == [
+        ("injured", None, "incident"),
+        ("killed", 150, "cumulative"),
+    ]
