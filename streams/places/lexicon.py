@@ -19,6 +19,7 @@ __all__ = [
     "EN_AFTER_TYPE",
     "EN_BEFORE_COUNTRYSIDE",
     "EN_BEFORE_TYPE",
+    "NOT_A_PLACE_AFTER",
     "strip_glued",
 ]
 
@@ -71,6 +72,10 @@ DIRECTIONS_AR = frozenset(
         "الجنوبي الغربي",
     }
 )
+
+# A name followed by one of these words is part of an organisation's name
+# ("قوات سوريا الديمقراطية", Syrian Democratic Forces), not a place.
+NOT_A_PLACE_AFTER = frozenset({"الديمقراطيه", "democratic"})
 
 # English context words (text is lower-cased by the normaliser).
 EN_BEFORE_TYPE = {

@@ -35,6 +35,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Hit", "resolve_hits"]
 
+_EN_DIRECTIONS = frozenset(
+    {"northern", "southern", "eastern", "western"}
+    | {"north-western", "north-eastern", "south-western", "south-eastern"}
+)
 _BREAK_RE = re.compile(r"[.!?؟\n]")
 # Words that may stand between a name and the unit that places it:
 # "X بريف Y", "X في محافظة Y", "X، Y", "X (Y)", "X شرقي Y", "X in Y province".
@@ -150,6 +154,10 @@ def _context(text: str, h: Hit, arabic: bool) -> None:
     nw, ne = _next_word(text, h.end)
     if text.startswith("'s", h.end):
         nw, ne = _next_word(text, h.end + 2)
+    if nw in _EN_DIRECTIONS:  # "Hama's northern countryside"
+        nw2, ne2 = _next_word(text, ne)
+        if nw2 in lx.EN_AFTER_COUNTRYSIDE:
+            nw, ne = nw2, ne2
     if w == "rural" or nw in lx.EN_AFTER_COUNTRYSIDE:
         h.countryside = True
         if w == "rural":
@@ -187,6 +195,21 @@ def _select(hits: list[Hit]) -> list[Hit]:
             out.append(h)
             last = h.span_end
     return out
+
+
+def _coordinated_countryside(text: str, sel: list[Hit]) -> None:
+    """``ريفي إدلب وحماة``: a name joined by و to a dual/plural countryside phrase is countryside too."""
+    for i in range(1, len(sel)):
+        prev, h = sel[i - 1], sel[i]
+        if not prev.countryside or h.countryside or h.type_kinds:
+            continue
+        head = text[prev.span_start : prev.start].split(" ")[0]
+        if head not in ("ريفي", "ارياف") or text[h.p : h.start] != "و":
+            continue
+        gap = text[prev.span_end : h.p].split()
+        if all(g in lx.DIRECTIONS_AR or g.startswith("وال") for g in gap) and len(gap) <= 3:
+            h.countryside = True
+            h.span_start = h.p + 1
 
 
 def _countryside_units(h: Hit) -> list[Unit]:
@@ -277,6 +300,9 @@ def resolve_hits(
         h.cands = ok
         kept.append(h)
     sel = _select(kept)
+    _coordinated_countryside(text, sel)
+    # "قوات سوريا الديمقراطية": a name inside an organisation's name is not a place.
+    sel = [h for h in sel if _next_word(text, h.span_end)[0] not in lx.NOT_A_PLACE_AFTER]
 
     for h in sel:
         units = _countryside_units(h) if h.countryside else [c.unit for c in h.cands]

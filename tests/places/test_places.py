@@ -337,3 +337,20 @@ def test_region_is_frozen():
     r = Region("SY01", None, None, "SY01", "governorate", "دمشق", 33.5, 36.3)
     with pytest.raises(AttributeError):
         r.admin1 = "SY02"  # type: ignore[misc]
+
+
+def test_dual_countryside_covers_coordinated_name(gaz):
+    ms = places(gaz, "قصف جوي على ريفي إدلب وحماة")
+    assert [(m.region.admin1, m.countryside, m.region.precision) for m in ms] == [
+        ("SY07", True, "governorate"),
+        ("SY05", True, "governorate"),
+    ]
+
+
+def test_english_possessive_directional_countryside(gaz):
+    m = places(gaz, "Shelling hit Hama's northern countryside", lang="en")[0]
+    assert m.countryside and m.region.admin1 == "SY05"
+
+
+def test_name_inside_organisation_name(gaz):
+    assert not places(gaz, "قالت قوات سوريا الديمقراطية إن")
