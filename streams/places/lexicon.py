@@ -34,7 +34,7 @@ AL_PREFIXES = frozenset(
 AR_TYPE_NOUNS: dict[str, tuple[str, ...]] = {
     "محافظه": ("admin1", "foreign"),
     "محافظات": ("admin1",),
-    "منطقه": ("admin2", "informal", "community", "admin3"),
+    "منطقه": ("admin2", "informal", "community", "admin3", "neighbourhood"),
     "مناطق": ("admin2", "informal", "community", "admin3"),
     "ناحيه": ("admin3",),
     "مدينه": ("community", "admin2", "admin3", "foreign"),

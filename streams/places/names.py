@@ -154,20 +154,27 @@ def english_variants(name: str) -> set[str]:
     if not base or is_arabic(base) or not re.search(r"[a-z]", base):
         return set()
     forms = {base}
-    # leading article: with and without, hyphen or space
+    # leading article: with and without, hyphen or space, al/el
     m = re.match(r"^(" + "|".join(_EN_ARTICLES) + r")[- ](.+)$", base)
     if m:
         rest = m.group(2)
-        forms |= {rest, f"{m.group(1)}-{rest}", f"{m.group(1)} {rest}", f"al-{rest}", f"al {rest}"}
+        forms |= {
+            rest,
+            f"{m.group(1)}-{rest}",
+            f"{m.group(1)} {rest}",
+            f"al-{rest}",
+            f"al {rest}",
+            f"el-{rest}",
+        }
     out: set[str] = set()
     for f in forms:
         out.add(f)
         out.add(f.replace("-", " "))
-        # inner articles: "deir ez-zor" -> "deir ez zor" and "deir al-zor"
+        # inner articles: "deir ez-zor" -> "deir ez zor", "deir al-zor", "deir el-zor"
         inner = _EN_ART_RE.sub(lambda mm: mm.group(0)[:-1] + " ", f)
         out.add(inner)
-        out.add(_EN_ART_RE.sub("al-", f))
-        out.add(_EN_ART_RE.sub("al ", f))
+        for art in ("al-", "al ", "el-"):
+            out.add(f[:1] + _EN_ART_RE.sub(art, f[1:]))
         if "'" in f:
             out.add(f.replace("'", ""))
     return {" ".join(o.split()) for o in out if len(o.replace(" ", "")) >= 3}
