@@ -39,6 +39,7 @@ _EN_DIRECTIONS = frozenset(
     {"northern", "southern", "eastern", "western"}
     | {"north-western", "north-eastern", "south-western", "south-eastern"}
 )
+_ANAPHOR = "ريف المحافظه"
 _BREAK_RE = re.compile(r"[.!?؟\n]")
 # Words that may stand between a name and the unit that places it:
 # "X بريف Y", "X في محافظة Y", "X، Y", "X (Y)", "X شرقي Y", "X in Y province".
@@ -99,6 +100,8 @@ class Hit:
     span_start: int = -1
     span_end: int = -1
     chosen: Unit | None = None
+    weak: frozenset[str] = frozenset()  # stop-listed readings: need support from the article
+    anaphoric: bool = False  # "ريف المحافظة": resolved to the article's governorate
     unit_choices: list[Unit] = field(default_factory=list)
 
 
@@ -212,11 +215,44 @@ def _coordinated_countryside(text: str, sel: list[Hit]) -> None:
             h.span_start = h.p + 1
 
 
+def _anaphoric_countryside(gaz: Gazetteer, text: str, sel: list[Hit], votes1: Counter[str]) -> None:
+    """``ريف المحافظة الجنوبي`` (the governorate's countryside): the article's main governorate.
+
+    Added only when one governorate clearly leads the article's votes.
+    """
+    i = text.find(_ANAPHOR)
+    if i < 0 or not votes1:
+        return
+    ranked = [c for c in votes1.most_common(2) if c[0].startswith("SY")]
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return
+    unit = gaz.units.get(ranked[0][0])
+    if unit is None:
+        return
+    while i >= 0:
+        start, end = i, i + len(_ANAPHOR)
+        if (i == 0 or not text[i - 1].isalpha() or text[i - 1] in "وبل") and (
+            end == len(text) or not text[end].isalpha()
+        ):
+            h = Hit(end - len("المحافظه"), end, end - len("المحافظه"), [], countryside=True)
+            h.span_start, h.span_end = start, end
+            nw, ne = _next_word(text, end)
+            if nw in ("الشرقي", "الغربي", "الشمالي", "الجنوبي"):
+                h.span_end = ne
+            h.unit_choices = [unit]
+            h.anaphoric = True
+            if all(o.span_end <= h.span_start or o.span_start >= h.span_end for o in sel):
+                sel.append(h)
+        i = text.find(_ANAPHOR, end)
+    sel.sort(key=lambda x: x.span_start)
+
+
 def _countryside_units(h: Hit) -> list[Unit]:
     """Units a ريف X / X countryside phrase can stand for: governorates, districts, seat towns' units."""
     units = [c.unit for c in h.cands]
     adm = [u for u in units if u.kind in ("admin1", "admin2")]
-    return adm or [u for u in units if u.kind != "neighbourhood"] or units
+    # "ريف سراقب": a town's countryside; "ريف المحافظة" is not a neighbourhood's
+    return adm or [u for u in units if u.kind == "community" and u.seat]
 
 
 def _places_next(text: str, h: Hit, nxt: Hit) -> bool:
@@ -243,6 +279,12 @@ def _supported(text: str, h: Hit, votes1: Counter[str], votes2: Counter[str]) ->
     if h.countryside or h.type_kinds:
         return True
     units = h.unit_choices
+    if h.weak:
+        units = h.unit_choices = [
+            u for u in units if u.pcode not in h.weak or votes1.get(u.admin1 or "", 0) > 0
+        ]
+        if not units:
+            return False
     if all(u.level <= 3 or u.kind not in ("community", "neighbourhood") for u in units):
         return True
     name = text[h.start : h.end]
@@ -289,7 +331,13 @@ def resolve_hits(
     for h in hits:
         arabic = text[h.start].isalpha() and not text[h.start].isascii()
         _context(text, h, arabic)
-        ok = [c for c in h.cands if not c.needs_type or h.type_kinds or h.countryside]
+        if h.type_kinds or h.countryside:
+            ok = h.cands
+        else:
+            # Stop-listed names stay only as towns/units that the article must
+            # confirm (جاسم the Dar'a town vs. the given name), see _supported.
+            ok = [c for c in h.cands if not c.needs_type or c.unit.level <= 3]
+            h.weak = frozenset(c.unit.pcode for c in ok if c.needs_type)
         if h.type_kinds and not h.countryside:
             # "مدينة الباب": a city, so not the Damascus neighbourhood "باب شرقي";
             # a name no candidate of which fits the type noun is dropped, which
@@ -312,6 +360,7 @@ def resolve_hits(
             if typed:
                 units = typed
         h.unit_choices = units
+    sel = [h for h in sel if h.unit_choices]
 
     # Votes from names that can only be one governorate / district and are
     # units or towns (hamlets do not vote: a common word must not confirm another).
@@ -323,7 +372,7 @@ def resolve_hits(
         if m.region.admin2:
             votes2[m.region.admin2] += 1
     for h in sel:
-        if _is_locator(h):
+        if _is_locator(h) and not (h.weak and all(u.pcode in h.weak for u in h.unit_choices)):
             a1, a2 = _unique_admins(h.unit_choices)
             if a1:
                 votes1[a1] += 1
@@ -333,6 +382,7 @@ def resolve_hits(
     # A one-word hamlet or neighbourhood name with no type noun is kept only
     # when the article is about its governorate (neighbourhoods: its city).
     sel = [h for h in sel if _supported(text, h, votes1, votes2)]
+    _anaphoric_countryside(gaz, text, sel, votes1)
 
     n_sel = len(sel)
     anchor1: list[str | None] = []

@@ -354,3 +354,27 @@ def test_english_possessive_directional_countryside(gaz):
 
 def test_name_inside_organisation_name(gaz):
     assert not places(gaz, "قالت قوات سوريا الديمقراطية إن")
+
+
+def test_governorate_anaphora_countryside(gaz):
+    text = "تشهد محافظة الحسكة توتراً. وقُتل ثلاثة مدنيين في ريف المحافظة الجنوبي أمس."
+    ms = [m for m in places(gaz, text) if "المحافظة" in m.surface and m.countryside]
+    assert len(ms) == 1
+    assert ms[0].region.admin1 == "SY08" and ms[0].region.precision == "governorate"
+    assert ms[0].surface == "ريف المحافظة الجنوبي"
+    # no governorate in the article: no guess
+    assert not [m for m in places(gaz, "قُتل ثلاثة في ريف المحافظة الجنوبي") if m.countryside]
+
+
+def test_countryside_of_a_non_town_is_not_a_place(gaz):
+    # "ريف المحافظة" must never become the Aleppo neighbourhood called المحافظة
+    assert not [m for m in places(gaz, "قتل شخص في ريف المحافظة") if m.kind == "neighbourhood"]
+
+
+def test_stop_listed_town_needs_article_support(gaz):
+    # جاسم is a town in Dar'a and a common given name
+    assert not places(gaz, "أعلن جاسم الحسن عن مبادرة")
+    m = one(gaz, "توتر في محافظة درعا. وقصفت قوات النظام جاسم أمس", "جاسم")
+    assert m.region.admin1 == "SY12"
+    m = one(gaz, "اشتباكات في مدينة جاسم", "جاسم")
+    assert m.region.admin1 == "SY12"
