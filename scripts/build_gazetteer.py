@@ -255,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     data = build(args.src)
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.GzipFile(args.out, "wb", mtime=0) as fh:  # mtime=0: reproducible bytes
+    # no file name and mtime=0 in the gzip header: the same sources give the same bytes
+    with args.out.open("wb") as out, gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0) as fh:
         fh.write(raw)
     counts: dict[str, int] = {}
     for u in data["units"]:
