@@ -76,6 +76,7 @@ _EN_ARTICLES = (
     "en",
 )
 _EN_ART_RE = re.compile(r"\b(?:" + "|".join(_EN_ARTICLES) + r")[- ](?=[a-z])")
+_TA_MARBUTA = {"iyeh": ("iyah", "iya"), "yeh": ("yah", "ya"), "eh": ("ah", "a"), "ah": ("eh", "a")}
 _SPLIT_RE = re.compile(r"\s*(?:_|/|\s-\s|\(|\)|,|،)\s*")
 
 
@@ -177,4 +178,11 @@ def english_variants(name: str) -> set[str]:
             out.add(f[:1] + _EN_ART_RE.sub(art, f[1:]))
         if "'" in f:
             out.add(f.replace("'", ""))
+    # Final ta marbuta: OCHA writes -eh, the press -ah or -a ("Hasakeh" / "Hasakah" / "Hasaka",
+    # "Salamiyeh" / "Salamiyah"); English keys get the other endings too.
+    for o in list(out):
+        for end, alts in _TA_MARBUTA.items():
+            if o.endswith(end) and len(o) > len(end) + 2:
+                out.update(o[: -len(end)] + a for a in alts)
+                break
     return {" ".join(o.split()) for o in out if len(o.replace(" ", "")) >= 3}

@@ -378,3 +378,10 @@ def test_stop_listed_town_needs_article_support(gaz):
     assert m.region.admin1 == "SY12"
     m = one(gaz, "اشتباكات في مدينة جاسم", "جاسم")
     assert m.region.admin1 == "SY12"
+
+
+def test_english_ta_marbuta_endings(gaz):
+    # OCHA writes -eh, the press -ah / -a
+    for spelling in ("Salamiyeh", "Salamiyah", "Salamiya"):
+        ms = places(gaz, f"An explosion hit {spelling} on Friday", lang="en")
+        assert ms and ms[0].region.admin2 == "SY0503", spelling
