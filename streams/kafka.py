@@ -18,7 +18,10 @@ from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.partitioner import murmur2
 
 from .config import Settings
-from .topology import TOPICS, topic_name
+from .topology import ARTICLES_RAW, TOPICS, topic_name
+
+#: Largest record the input topic accepts; HASILA_MAX_ARTICLE_BYTES decides what is processed.
+INPUT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 __all__ = ["client_kwargs", "ensure_topics", "faust_credentials", "partition_for", "ssl_context"]
 
@@ -91,6 +94,10 @@ async def ensure_topics(settings: Settings) -> list[str]:
             if name in existing:
                 continue
             config = {"cleanup.policy": "compact" if spec.compacted else "delete"}
+            if spec is ARTICLES_RAW:
+                # Oversized articles must reach the worker to be dead-lettered with a reason (E102),
+                # not be refused by the broker at the producer, where nobody sees them.
+                config["max.message.bytes"] = str(INPUT_MAX_MESSAGE_BYTES)
             if spec.compacted:
                 config["min.cleanable.dirty.ratio"] = "0.1"
                 config["segment.ms"] = "3600000"

@@ -8,6 +8,7 @@ duals, list continuations or vague quantities (``notes/arabic-toolbox.md``).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -694,19 +695,28 @@ def _toll(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> list[Hit]:
     return []
 
 
+_MAX_LIST_HITS = 40
+
+
 def _continuations(toks: list[Token], hits: list[Hit], lex: Lexicon, used: set[int]) -> list[Hit]:
     """List continuation after a trigger: "، و6 من الأسايش و7 من ..."، "، وعنصرين آخرين في ..."."""
     out: list[Hit] = []
-    if not hits:
+    if not hits or len(hits) > _MAX_LIST_HITS:
+        # No sentence of real prose lists that many casualty figures; bounding it keeps hostile
+        # input (thousands of repeated triggers) linear.
         return out
     n = len(toks)
+    starts = [x.start for x in toks]
     for i in range(n - 1):
         if i + 1 in used:
             continue
         j = i + 1
         t = toks[j].text
+        # Cheap test first: only a token glued to or made of و can continue a list (keeps this linear).
+        if not t.startswith("و"):
+            continue
         last_end = max((h.end for h in hits + out if h.end <= toks[j].start), default=-1)
-        if last_end < 0 or sum(1 for x in toks[:j] if x.start >= last_end) > 12:
+        if last_end < 0 or j - bisect_left(starts, last_end) > 12:
             continue
         if t == "و":
             j += 1
