@@ -440,6 +440,7 @@ def resolve_hits(
         o_end = nt.to_original(h.span_end - 1) + 1
         surface = original[o_start:o_end]
         region = _region(gaz, best, h, surface)
+        score = _confidence(best, h, best_s - second_s, own1 is None)
         if (
             near1
             and near_level < best.level
@@ -448,7 +449,15 @@ def resolve_hits(
             and region.admin1
             and near1 != region.admin1
         ):
-            region = _with_alt(region, near1)
+            loc = min(sel[i + 1].unit_choices, key=lambda u: u.level)
+            if best.level >= 4 and _too_far(best, loc):
+                # "التوينة، سهل الغاب" while the only التوينة known is 400 km away:
+                # an unlisted namesake inside the unit the text names.
+                region = _region(gaz, loc, sel[i + 1], surface)
+                score = 0.5
+            else:
+                # a border village the text puts in the neighbouring governorate
+                region = _with_alt(region, near1)
         out.append(
             PlaceMention(
                 start=h.span_start,
@@ -459,10 +468,23 @@ def resolve_hits(
                 region=region,
                 countryside=h.countryside,
                 kind=_kind(best, h),
-                score=_confidence(best, h, best_s - second_s, own1 is None),
+                score=score,
             )
         )
     return out
+
+
+_FAR_KM = {1: 120.0, 2: 60.0, 3: 35.0}
+
+
+def _too_far(u: Unit, loc: Unit) -> bool:
+    """True when ``u`` is further from the unit ``loc`` than a place inside or beside it can be."""
+    if None in (u.lat, u.lon, loc.lat, loc.lon):
+        return False
+    lat1, lon1, lat2, lon2 = map(math.radians, (u.lat, u.lon, loc.lat, loc.lon))  # type: ignore[arg-type]
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    km = 6371.0 * 2 * math.asin(math.sqrt(a))
+    return km > _FAR_KM.get(loc.level, 35.0)
 
 
 def _with_alt(r: Region, alt: str) -> Region:

@@ -385,3 +385,11 @@ def test_english_ta_marbuta_endings(gaz):
     for spelling in ("Salamiyeh", "Salamiyah", "Salamiya"):
         ms = places(gaz, f"An explosion hit {spelling} on Friday", lang="en")
         assert ms and ms[0].region.admin2 == "SY0503", spelling
+
+
+def test_far_namesake_takes_the_named_unit(gaz):
+    # the only التوينة in OCHA is in Al-Hasakeh, 400 km from the Ghab plain the text names:
+    # an unlisted namesake inside the named unit, not the gazetteer's village
+    m = one(gaz, "قُتل مزارع قرب قرية التوينة، سهل الغاب", "التوينة")
+    assert (m.region.admin1, m.region.admin2, m.region.precision) == ("SY05", "SY0502", "district")
+    assert m.score < 0.7
