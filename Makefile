@@ -18,6 +18,7 @@ setup: $(STAMP) system-deps
 
 system-deps:
 	bash scripts/install_system_deps.sh
+	bash scripts/install_browser.sh
 
 demo: setup
 	$(BIN)/hasila demo --duration $${DEMO_SECONDS:-60}
@@ -32,6 +33,9 @@ test: setup
 	$(BIN)/ruff check streams tests bench scripts
 	$(BIN)/pytest -q -ra
 	bash scripts/check_deploy.sh
+	$(BIN)/pip-audit --progress-spinner off --no-deps --disable-pip -r requirements.lock || { \
+		echo "pip-audit: see above (a known vulnerability in a pinned dependency, or no index)"; \
+		test -n "$${HASILA_AUDIT_REQUIRED:-}" && exit 1 || true; }
 
 bench: setup
 	$(BIN)/python bench/run_all.py

@@ -47,6 +47,7 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     "HASILA_SSL_KEYFILE": ("", "Client private key."),
     "HASILA_SSL_KEY_PASSWORD": ("", "Password of the client private key (never logged)."),
     "HASILA_LOG_LEVEL": ("info", "Worker log level."),
+    "HASILA_WEB_MAX_INCIDENTS": ("20000", "Most recent incidents the web API and live page keep in memory."),
 }
 
 
