@@ -120,9 +120,13 @@ class Gazetteer:
         path = path or _data_path("gazetteer.json.gz")
         with gzip.open(path, "rb") as fh:
             data = json.loads(fh.read())
-        stop = {normalize_text(r[0]).strip() for r in _read_tsv("stopwords.tsv")}
+        stop_rows = _read_tsv("stopwords.tsv")
+        stop = {normalize_text(r[0]).strip() for r in stop_rows}
+        # Generic nouns (الريف، المنطقة ...) are never places, even after a type noun.
+        block = {normalize_text(r[0]).strip() for r in stop_rows if len(r) > 3 and r[3].strip() == "never"}
         # A name that is itself a type noun ("قريه", "مدرسه") is never a bare place.
-        stop |= set(lx.AR_TYPE_NOUNS) | {"ال" + w for w in lx.AR_TYPE_NOUNS} | set(lx.EN_BEFORE_TYPE)
+        block |= set(lx.AR_TYPE_NOUNS) | {"ال" + w for w in lx.AR_TYPE_NOUNS}
+        stop |= block | set(lx.EN_BEFORE_TYPE)
         units: list[Unit] = []
         keys: dict[str, list[Candidate]] = {}
 
@@ -136,8 +140,10 @@ class Gazetteer:
         def add_ar(
             unit: Unit, key: str, has_al: bool, needs_type: bool = False, strict: bool = False
         ) -> None:
-            full = ("ال" + key) if has_al else key
-            nt = needs_type or full in stop or key in stop
+            # the text may add the article to a name without it: check both forms
+            if key in block or "ال" + key in block:
+                return
+            nt = needs_type or key in stop or "ال" + key in stop
             for v in _arabic_variants(key):
                 add_key(v, Candidate(unit, has_al, nt, strict))
 

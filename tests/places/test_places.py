@@ -393,3 +393,10 @@ def test_far_namesake_takes_the_named_unit(gaz):
     m = one(gaz, "قُتل مزارع قرب قرية التوينة، سهل الغاب", "التوينة")
     assert (m.region.admin1, m.region.admin2, m.region.precision) == ("SY05", "SY0502", "district")
     assert m.score < 0.7
+
+
+def test_generic_nouns_never_places(gaz):
+    # "قرى الريف الجنوبي": the villages of the southern countryside, not a village called الريف
+    assert not places(gaz, "نزح الأهالي نحو قرى الريف الجنوبي")
+    # a name OCHA writes without the article, used with it as a common word
+    assert not places(gaz, "جاء الرد سريعاً")
