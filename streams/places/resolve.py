@@ -40,6 +40,9 @@ _EN_DIRECTIONS = frozenset(
     | {"north-western", "north-eastern", "south-western", "south-eastern"}
 )
 _ANAPHOR = "ريف المحافظه"
+_PERSON_HEADS = frozenset(
+    {"ابو", "ام", "الشيخ", "شيخ", "بني", "abu", "umm", "um", "sheikh", "shaykh", "bani"}
+)
 _BREAK_RE = re.compile(r"[.!?؟\n]")
 # Words that may stand between a name and the unit that places it:
 # "X بريف Y", "X في محافظة Y", "X، Y", "X (Y)", "X شرقي Y", "X in Y province".
@@ -288,7 +291,8 @@ def _supported(text: str, h: Hit, votes1: Counter[str], votes2: Counter[str]) ->
     if all(u.level <= 3 or u.kind not in ("community", "neighbourhood") for u in units):
         return True
     name = text[h.start : h.end]
-    one_word = " " not in name and "-" not in name
+    # "ابو عمر", "الشيخ علي" are people as often as villages: treated as one word
+    one_word = (" " not in name and "-" not in name) or name.split(" ", 1)[0] in _PERSON_HEADS
     keep = []
     for u in units:
         if u.kind == "neighbourhood":

@@ -400,3 +400,8 @@ def test_generic_nouns_never_places(gaz):
     assert not places(gaz, "نزح الأهالي نحو قرى الريف الجنوبي")
     # a name OCHA writes without the article, used with it as a common word
     assert not places(gaz, "جاء الرد سريعاً")
+
+
+def test_person_like_names_need_support(gaz):
+    assert not places(gaz, "وصرح الشيخ علي الحسن للصحفيين")
+    assert not places(gaz, "قال أبو عمر إن")
