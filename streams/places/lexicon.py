@@ -20,6 +20,7 @@ __all__ = [
     "EN_BEFORE_COUNTRYSIDE",
     "EN_BEFORE_TYPE",
     "NOT_A_PLACE_AFTER",
+    "PLURAL_TYPE_KINDS",
     "strip_glued",
 ]
 
@@ -30,25 +31,30 @@ AL_PREFIXES = frozenset(
     {p + "ال" for p in ("", "و", "ف", "ب", "ك", "وب", "فب", "وك", "فك")} | {"لل", "ولل", "فلل"}
 )
 
+# Plural type nouns ("قرى جبل الزاوية" = the villages of Jabal al-Zawiya, "قرى الحواش
+# والعمقية" = the villages al-Hawash and al-Amqiya) name a region *or* list places:
+# they unlock stop-listed names but do not restrict the kind.
+PLURAL_TYPE_KINDS: tuple[str, ...] = ("community", "informal", "admin3", "admin2", "neighbourhood")
+
 # Type noun before a name -> which unit kinds it points to.
 AR_TYPE_NOUNS: dict[str, tuple[str, ...]] = {
     "محافظه": ("admin1", "foreign"),
     "محافظات": ("admin1",),
     "منطقه": ("admin2", "informal", "community", "admin3", "neighbourhood"),
-    "مناطق": ("admin2", "informal", "community", "admin3"),
+    "مناطق": PLURAL_TYPE_KINDS,
     "ناحيه": ("admin3",),
     "مدينه": ("community", "admin2", "admin3", "foreign"),
     "مدينتي": ("community",),
     "بلده": ("community", "admin3"),
-    "بلدات": ("community",),
+    "بلدات": PLURAL_TYPE_KINDS,
     "بلدتي": ("community",),
     "قريه": ("community",),
-    "قري": ("community",),
+    "قري": PLURAL_TYPE_KINDS,
     "قريتي": ("community",),
     "مزرعه": ("community",),
-    "مزارع": ("community",),
+    "مزارع": PLURAL_TYPE_KINDS,
     "حي": ("neighbourhood", "community"),
-    "احياء": ("neighbourhood",),
+    "احياء": PLURAL_TYPE_KINDS,
     "حيي": ("neighbourhood",),
     "مخيم": ("community", "informal", "neighbourhood"),
     "جبل": ("informal", "community"),

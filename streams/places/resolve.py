@@ -266,10 +266,21 @@ def _places_next(text: str, h: Hit, nxt: Hit) -> bool:
     if glued.startswith("و"):  # "X وY": a list, not a location
         return False
     gap = text[h.span_end : min(nxt.span_start, nxt.p)]
+    listed = 0  # "X والعمقية في Z": an unknown list member between X and Z
     for w in gap.replace("،", " ").replace(",", " ").replace("(", " ").replace("-", " ").split():
         if w not in _PLACING:
+            if w.startswith("و") and len(w) > 3 and listed < 2:
+                listed += 1
+                continue
             return False
     return True
+
+
+def _list_join(text: str, a: Hit, b: Hit) -> bool:
+    """True when ``b`` follows ``a`` as the next member of a list ("X وY", "X، Y و Z")."""
+    gap = text[a.span_end : b.p].strip(" ،,")
+    glued = text[b.p : b.start]
+    return (gap == "" and glued.startswith("و")) or gap == "و"
 
 
 def _is_locator(h: Hit) -> bool:
@@ -342,7 +353,7 @@ def resolve_hits(
             # confirm (جاسم the Dar'a town vs. the given name), see _supported.
             ok = [c for c in h.cands if not c.needs_type or c.unit.level <= 3]
             h.weak = frozenset(c.unit.pcode for c in ok if c.needs_type)
-        if h.type_kinds and not h.countryside:
+        if h.type_kinds and not h.countryside and h.type_kinds is not lx.PLURAL_TYPE_KINDS:
             # "مدينة الباب": a city, so not the Damascus neighbourhood "باب شرقي";
             # a name no candidate of which fits the type noun is dropped, which
             # lets a shorter name that fits win the overlap.
@@ -406,8 +417,12 @@ def resolve_hits(
         near1: str | None = None
         near2: str | None = None
         near_level = 0
-        if i + 1 < n_sel and levels[i + 1] <= 3 and _places_next(text, h, sel[i + 1]):
-            near1, near2, near_level = anchor1[i + 1], anchor2[i + 1], levels[i + 1]
+        # "قرى الحواش والعمقية في سهل الغاب": the unit after a list places every member
+        k = i + 1
+        while k < n_sel and levels[k] > 3 and _list_join(text, sel[k - 1], sel[k]):
+            k += 1
+        if k < n_sel and levels[k] <= 3 and _places_next(text, sel[k - 1], sel[k]):
+            near1, near2, near_level = anchor1[k], anchor2[k], levels[k]
         prev1 = anchor1[i - 1] if i > 0 and _gap_ok(text, sel[i - 1].span_end, h.span_start) else None
         own1, own2 = anchor1[i], anchor2[i]
         if len(units) == 1:
@@ -453,11 +468,11 @@ def resolve_hits(
             and region.admin1
             and near1 != region.admin1
         ):
-            loc = min(sel[i + 1].unit_choices, key=lambda u: u.level)
+            loc = min(sel[k].unit_choices, key=lambda u: u.level)
             if best.level >= 4 and _too_far(best, loc):
                 # "التوينة، سهل الغاب" while the only التوينة known is 400 km away:
                 # an unlisted namesake inside the unit the text names.
-                region = _region(gaz, loc, sel[i + 1], surface)
+                region = _region(gaz, loc, sel[k], surface)
                 score = 0.5
             else:
                 # a border village the text puts in the neighbouring governorate
@@ -497,7 +512,9 @@ def _with_alt(r: Region, alt: str) -> Region:
 
 def _kind(u: Unit, h: Hit) -> str:
     if h.countryside:
-        return "admin1" if u.kind in ("admin1", "informal") or u.seat == 3 else "admin2"
+        if u.kind in ("admin1", "informal") or u.seat == 3:
+            return "admin1"
+        return "admin3" if u.kind == "admin3" or u.seat == 1 else "admin2"
     return u.kind
 
 
@@ -508,9 +525,13 @@ def _region(gaz: Gazetteer, u: Unit, h: Hit, surface: str) -> Region:
     if u.kind == "admin1" or u.seat == 3:
         a = gaz.units.get(u.admin1 or "", u)
         return Region(a.admin1, None, None, a.pcode, "governorate", surface, a.lat, a.lon)
-    if u.admin2 and u.admin2 in gaz.units and u.kind in ("admin2", "community"):
+    if u.admin2 and u.admin2 in gaz.units and (u.kind == "admin2" or u.seat == 2):
         a = gaz.units[u.admin2]
         return Region(a.admin1, a.admin2, None, a.pcode, "district", surface, a.lat, a.lon)
+    if u.admin3 and u.admin3 in gaz.units and (u.kind == "admin3" or u.seat == 1):
+        # "ريف تل تمر": the sub-district the town is the seat of
+        a = gaz.units[u.admin3]
+        return Region(a.admin1, a.admin2, a.admin3, a.pcode, "subdistrict", surface, a.lat, a.lon)
     return gaz.region_of(u, surface)
 
 

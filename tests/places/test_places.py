@@ -405,3 +405,22 @@ def test_generic_nouns_never_places(gaz):
 def test_person_like_names_need_support(gaz):
     assert not places(gaz, "وصرح الشيخ علي الحسن للصحفيين")
     assert not places(gaz, "قال أبو عمر إن")
+
+
+def test_list_members_placed_by_following_unit(gaz):
+    # الحواش is a Homs sub-district seat and a Ghab village: the list is placed by سهل الغاب
+    m = one(gaz, "قصفت قوات النظام قرى الحواش والعمقية في سهل الغاب", "الحواش")
+    assert m.region.admin1 == "SY05"
+    m = one(gaz, "قصف على زيزون وتل هواش بريف حماة الغربي", "زيزون")
+    assert m.region.admin1 == "SY05"
+
+
+def test_plural_type_noun_before_region(gaz):
+    ms = places(gaz, "غارات على قرى جبل الزاوية")
+    assert [(m.kind, m.region.admin1) for m in ms] == [("informal", "SY07")]
+
+
+def test_countryside_of_subdistrict_seat(gaz):
+    m = one(gaz, "قصف مدفعي على ريف تل تمر", "تل تمر")
+    assert m.countryside and m.region.precision == "subdistrict" and m.region.admin3 == "SY080001"
+    assert m.kind == "admin3"
