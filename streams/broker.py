@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -34,6 +35,7 @@ import subprocess
 import time
 import uuid
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +226,22 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock (flock) held for the ``with`` block.
+
+    Why: the CLI, a test session and a developer's shell may start/stop the same home, or
+    fill the same jar cache, at the same moment.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _java_major(version_output: str) -> int | None:
@@ -433,6 +451,10 @@ class LocalBroker:
         The directory carries the sha256 of the pom it was filled from, so editing the pom
         (e.g. a Kafka upgrade) refreshes it; a half-finished download is never trusted.
         """
+        with _file_lock(self.libs / ".lock"):
+            return self._ensure_jars_locked()
+
+    def _ensure_jars_locked(self) -> Path:
         digest = self._pom_digest()
         stamp = self.libs / _JARS_STAMP
         if stamp.exists() and stamp.read_text().strip() == digest and self._jars_present():
@@ -682,18 +704,29 @@ class LocalBroker:
 
     # --- lifecycle --------------------------------------------------------------------------
 
-    def _check_ports(self) -> None:
+    def _check_ports(self, grace: float = 5.0) -> None:
+        """Raise a clear BrokerError when a port we need is taken by someone else.
+
+        Waits up to ``grace`` seconds first: right after a broker was killed its listening
+        sockets can stay busy for a fraction of a second (measured ~0.1 s).
+        """
         wanted = [("broker", self.port), ("controller", self.controller_port)]
         if self.sasl:
             wanted.append(("SASL", self.sasl_port))
         if self.tls:
             wanted.append(("TLS", self.tls_port))
-        for name, port in wanted:
-            if not _port_free(self.host, port):
+        deadline = time.monotonic() + grace
+        while True:
+            busy = [(name, port) for name, port in wanted if not _port_free(self.host, port)]
+            if not busy:
+                return
+            if time.monotonic() >= deadline:
+                name, port = busy[0]
                 raise BrokerError(
                     f"{name} port {self.host}:{port} is already in use by another process "
                     f"(another Kafka?); stop it or choose another port"
                 )
+            time.sleep(0.1)
 
     def _failure(self, reason: str) -> BrokerError:
         """A BrokerError carrying the end of what the broker logged during this start."""
@@ -710,6 +743,10 @@ class LocalBroker:
         Raises BrokerError when Java/Maven are missing, a port is taken, or the broker exits
         or does not get ready in time (with the end of its log in the message).
         """
+        with _file_lock(self.home / ".lock"):
+            return self._start_locked(timeout)
+
+    def _start_locked(self, timeout: float) -> dict[str, Any]:
         info = self._running_info()
         if info is not None:
             if (
@@ -724,7 +761,7 @@ class LocalBroker:
                 )
             self._wait_ready(info["pid"], timeout)
             return self.status()
-        self._check_ports()
+        self._check_ports(grace=min(5.0, timeout / 10))
         java = self._java()
         self.ensure_jars()
         self.home.mkdir(parents=True, exist_ok=True)
@@ -775,7 +812,7 @@ class LocalBroker:
                 self._ensure_scram_user(java)
         except BaseException:
             with contextlib.suppress(Exception):
-                self.stop(timeout=15)
+                self._stop_locked(timeout=15)
             raise
         return self.status()
 
@@ -810,6 +847,12 @@ class LocalBroker:
 
     def stop(self, timeout: float = 30) -> dict[str, Any]:
         """SIGTERM (Kafka's clean, controlled shutdown), wait, then SIGKILL; no-op when stopped."""
+        if not self.home.exists():
+            return self.status()
+        with _file_lock(self.home / ".lock"):
+            return self._stop_locked(timeout)
+
+    def _stop_locked(self, timeout: float) -> dict[str, Any]:
         info = self._running_info()
         if info is None:
             self.pid_file.unlink(missing_ok=True)

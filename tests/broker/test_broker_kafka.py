@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -97,6 +101,26 @@ async def test_lifecycle_produce_consume_restart(make_broker) -> None:
     assert again["cluster_id"] == status["cluster_id"]
     assert again["pid"] != status["pid"]
     assert await _read_all(_plain(broker), topic) == [value]
+
+    # A crashed broker (SIGKILL, no clean shutdown) is seen as stopped and restarts with its data.
+    os.kill(again["pid"], signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while broker.status()["running"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert broker.status()["running"] is False
+    recovered = broker.start(timeout=120)
+    assert recovered["ready"] and recovered["cluster_id"] == status["cluster_id"]
+    assert await _read_all(_plain(broker), topic) == [value]
+
+
+def test_concurrent_starts_of_one_home_make_one_broker(make_broker) -> None:
+    first = make_broker()
+    twin = LocalBroker(home=first.home, port=first.port, libs=first.libs)
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda b: b.start(timeout=120), [first, twin]))
+    assert results[0]["pid"] == results[1]["pid"]
+    assert twin.stop()["running"] is False
+    assert first.status()["running"] is False
 
 
 async def test_auto_create_is_off_by_default(sasl_broker: LocalBroker) -> None:
