@@ -76,6 +76,26 @@ _EN_ARTICLES = (
     "en",
 )
 _EN_ART_RE = re.compile(r"\b(?:" + "|".join(_EN_ARTICLES) + r")[- ](?=[a-z])")
+_HEAD_GROUPS = (
+    ("tall", "tal", "tell", "tel"),
+    ("kafr", "kfar", "kafar", "kefr", "kafer", "kfr"),
+    ("khirbat", "khirbet", "kherbet", "khirbit", "khirbeh", "kherbeh"),
+    ("dayr", "deir", "dair", "deyr"),
+    ("ayn", "ain", "ein", "ayin"),
+    ("umm", "um", "om", "oum"),
+    ("abu", "abou", "abo"),
+    ("bayt", "beit", "beyt", "bait"),
+    ("jabal", "jebel", "jabel", "jbel"),
+    ("marj", "merj"),
+    ("qasr", "kasr"),
+    ("mazraat", "mazraet", "mazraa", "mazraa't"),
+    ("jisr", "jesr"),
+    ("bir", "beer", "bi'r"),
+    ("hayy", "hay", "hai"),
+    ("shaykh", "sheikh", "shaikh", "sheik", "shiekh"),
+    ("qalat", "qalaat", "qal'at"),
+)
+_HEAD_VARIANTS = {h: g for g in _HEAD_GROUPS for h in g}
 _TA_MARBUTA = {"iyeh": ("iyah", "iya"), "yeh": ("yah", "ya"), "eh": ("ah", "a"), "ah": ("eh", "a")}
 _SPLIT_RE = re.compile(r"\s*(?:_|/|\s-\s|\(|\)|,|،)\s*")
 
@@ -159,14 +179,11 @@ def english_variants(name: str) -> set[str]:
     m = re.match(r"^(" + "|".join(_EN_ARTICLES) + r")[- ](.+)$", base)
     if m:
         rest = m.group(2)
-        forms |= {
-            rest,
-            f"{m.group(1)}-{rest}",
-            f"{m.group(1)} {rest}",
-            f"al-{rest}",
-            f"al {rest}",
-            f"el-{rest}",
-        }
+        forms |= {f"{m.group(1)}-{rest}", f"{m.group(1)} {rest}", f"al-{rest}", f"al {rest}", f"el-{rest}"}
+        # without the article only when what is left is distinctive: "Qamishli",
+        # not "Bab" (al-Bab), which also starts Bab al-Hawa, Bab al-Khayr ...
+        if len(rest.replace(" ", "")) >= 5:
+            forms.add(rest)
     out: set[str] = set()
     for f in forms:
         out.add(f)
@@ -178,6 +195,12 @@ def english_variants(name: str) -> set[str]:
             out.add(f[:1] + _EN_ART_RE.sub(art, f[1:]))
         if "'" in f:
             out.add(f.replace("'", ""))
+    # Generic first words have many spellings: Tall / Tal / Tell / Tel Abyad,
+    # Kafr / Kfar Nabl, Khirbat / Khirbet, Dayr / Deir, Ayn / Ain, Umm / Um ...
+    for o in list(out):
+        head, _, rest = o.partition(" ")
+        if rest and head in _HEAD_VARIANTS:
+            out.update(f"{h} {rest}" for h in _HEAD_VARIANTS[head])
     # Final ta marbuta: OCHA writes -eh, the press -ah or -a ("Hasakeh" / "Hasakah" / "Hasaka",
     # "Salamiyeh" / "Salamiyah"); English keys get the other endings too.
     for o in list(out):

@@ -84,6 +84,19 @@ _PLACING = frozenset(
         "northern",
         "southern",
         "city",
+        # English type words stand between "X" and its unit: "Raju village, Aleppo"
+        "town",
+        "village",
+        "area",
+        "district",
+        "camp",
+        "neighbourhood",
+        "neighborhood",
+        "suburb",
+        "outskirts",
+        "countryside",
+        "governorate",
+        "subdistrict",
     }
 )
 _NEAR = 48  # characters between a name and the unit that places it
@@ -192,14 +205,21 @@ def _context(text: str, h: Hit, arabic: bool) -> None:
 
 
 def _select(hits: list[Hit]) -> list[Hit]:
-    """Leftmost, then longest, non-overlapping hits."""
-    hits.sort(key=lambda h: (h.span_start, -(h.span_end - h.span_start)))
+    """Non-overlapping hits, longest first, then leftmost; returned in text order.
+
+    Longest first rather than leftmost first: in "Western Deir ez Zor" the
+    three-word governorate beats the two-word village "Western Deir" that
+    starts earlier; with equal starts (ريف دمشق / دمشق) both rules agree.
+    """
+    hits.sort(key=lambda h: (h.span_start - h.span_end, h.span_start))
+    taken: list[tuple[int, int]] = []
     out: list[Hit] = []
-    last = -1
     for h in hits:
-        if h.span_start >= last:
+        a, b = h.span_start, h.span_end
+        if all(b <= x or a >= y for x, y in taken):
+            taken.append((a, b))
             out.append(h)
-            last = h.span_end
+    out.sort(key=lambda h: h.span_start)
     return out
 
 

@@ -151,6 +151,10 @@ def test_glued_and_spaced_kafr(gaz):
         ("Clashes in Hasakeh city", "SY08"),
         ("Raids on Ar-Raqqa", "SY11"),
         ("Raids on Raqqa", "SY11"),
+        ("Shelling on al-Bab, east of Aleppo", "SY02"),
+        ("Clashes near Tell Abyad", "SY11"),
+        ("Clashes near Tal Abyad", "SY11"),
+        ("Shelling on Kfar Nabl", "SY07"),
     ],
 )
 def test_english_variants(gaz, text, admin1):
@@ -424,3 +428,15 @@ def test_countryside_of_subdistrict_seat(gaz):
     m = one(gaz, "قصف مدفعي على ريف تل تمر", "تل تمر")
     assert m.countryside and m.region.precision == "subdistrict" and m.region.admin3 == "SY080001"
     assert m.kind == "admin3"
+
+
+def test_longest_overlap_wins(gaz):
+    # "Western Deir" is a village; "Deir ez Zor governorate" the longer, later-starting name
+    ms = places(gaz, "Fighting in Western Deir ez Zor governorate", lang="en")
+    assert [m.region.admin1 for m in ms] == ["SY09"]
+
+
+def test_english_type_word_between_name_and_unit(gaz):
+    # Ziyarah is a village in Hama and in Aleppo; the unit after "village," decides
+    m = one(gaz, "Ziyarah village, Aleppo governorate", "Ziyarah", lang="en")
+    assert m.region.admin1 == "SY02"
