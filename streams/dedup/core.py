@@ -121,19 +121,24 @@ class Deduplicator:
         }
 
         linked = sorted({self._comp_of(x) for x in rec["l1"]} | {mid})
-        old_roots = {self._root(c) for c in linked} | {self._root(c) for c in self._nested_comps(linked)}
+        old_root = {c: self._root(c) for c in linked}
+        for c in self._nested_comps(linked):
+            old_root[c] = self._root(c)
         new = self._merge(linked)
         affected = {new} | self._nested_comps([new])
-        for comp in sorted(affected):
-            self._choose_parent(comp)
-        new_roots = {self._root(c) for c in affected}
+        # only incidents whose member set changed are recomputed
+        moved = [c for c in sorted(affected) if self._choose_parent(c)]
+        dirty = {self._root(new)} | {old_root[c] for c in linked}
+        for comp in moved:  # roots only once every parent is chosen again
+            dirty.add(old_root.get(comp, comp))
+            dirty.add(self._root(comp))
         # copies found just now may change which article another one duplicates
         for aid in sorted(fresh):
             art = st.get(f"a|{part}|{aid}") or {}
             for other in art.get("mids", []):
                 if other != mid and f"m|{other}" in st:
-                    new_roots.add(self._root(self._comp_of(other)))
-        return self._emit(old_roots, new_roots, linked, new)
+                    dirty.add(self._root(self._comp_of(other)))
+        return self._emit(set(old_root.values()) | dirty, dirty, new)
 
     def current(self, incident_id: str) -> dict | None:
         """The latest version of a live incident, or None."""
@@ -186,9 +191,10 @@ class Deduplicator:
             self._drop(members)
         for part in st.get("parts") or []:
             dates = st.get(f"x|{part}") or []
-            keep = [d for d in dates if d >= cutoff or self._bucket_alive(part, d)]
-            if keep != dates:
-                st[f"x|{part}"] = keep
+            old = [d for d in dates if d < cutoff]
+            keep = [d for d in old if self._bucket_alive(part, d)]
+            if len(keep) != len(old):
+                st[f"x|{part}"] = keep + dates[len(old) :]
         return out
 
     # ------------------------------------------------------------ components
@@ -258,12 +264,15 @@ class Deduplicator:
         st[f"c|{keep}"] = base
         return keep
 
-    def _choose_parent(self, comp_id: str) -> None:
-        """Attach a component to its best strictly more precise neighbour (or none)."""
+    def _choose_parent(self, comp_id: str) -> bool:
+        """Attach a component to its best strictly more precise neighbour (or none).
+
+        Returns whether the parent changed.
+        """
         st = self.store
         comp = st.get(f"c|{comp_id}")
         if comp is None:
-            return
+            return False
         score: Counter[str] = Counter()
         agree: Counter[str] = Counter()
         for mid in comp["mem"]:
@@ -283,7 +292,7 @@ class Deduplicator:
             if best_key is None or key > best_key:
                 best, best_key = cand, key
         if best == comp["par"]:
-            return
+            return False
         if comp["par"] is not None:
             old = st.get(f"c|{comp['par']}")
             if old is not None:
@@ -295,6 +304,7 @@ class Deduplicator:
             st[f"c|{best}"] = nb
         comp["par"] = best
         st[f"c|{comp_id}"] = comp
+        return True
 
     def _subtree(self, root: str) -> list[str]:
         out, todo = [], [root]
@@ -309,15 +319,16 @@ class Deduplicator:
         return [st[f"m|{mid}"] for c in self._subtree(root) for mid in st[f"c|{c}"]["mem"]]
 
     # -------------------------------------------------------------- emitting
-    def _emit(self, old_roots: set[str], new_roots: set[str], merged: list[str], into: str):
-        """Tombstone incidents whose root stopped being a root; re-summarise the others."""
+    def _emit(self, candidates: set[str], dirty: set[str], into: str) -> list[dict]:
+        """Tombstone incidents whose root stopped being a root; re-summarise dirty ones."""
         st = self.store
         out = []
-        roots = set(new_roots)
-        for root in sorted(old_roots - new_roots):
+        roots = []
+        for root in sorted(candidates):
             comp = st.get(f"c|{root}")
             if comp is not None and comp["par"] is None:
-                roots.add(root)  # still a root: it may have lost members
+                if root in dirty:
+                    roots.append(root)
                 continue
             iid = _incident_id(root)
             cur = st.get(f"i|{iid}")
@@ -340,7 +351,7 @@ class Deduplicator:
             keeper = st[f"c|{dest}"]
             keeper["tomb"] = sorted({*keeper.get("tomb", []), iid})
             st[f"c|{dest}"] = keeper
-        for root in sorted(roots):
+        for root in roots:
             rec = self._summary(root)
             if rec is not None:
                 out.append(rec)

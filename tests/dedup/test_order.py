@@ -99,7 +99,7 @@ def totals_of(incidents: dict) -> dict[str, int]:
     return {k: v for k, v in out.items() if v}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), order=st.randoms(use_true_random=False))
 def test_shuffled_arrival_gives_the_same_incidents(seed, order):
     mentions = corpus(seed)
