@@ -40,6 +40,8 @@ _EN_DIRECTIONS = frozenset(
     | {"north-western", "north-eastern", "south-western", "south-eastern"}
 )
 _ANAPHOR = "ريف المحافظه"
+_GAP_PUNCT = str.maketrans({c: " " for c in "،,()-\"'«»“”:"})
+_SKIP_BEFORE = frozenset(" \"'«»“”(")
 _PERSON_HEADS = frozenset(
     {"ابو", "ام", "الشيخ", "شيخ", "بني", "abu", "umm", "um", "sheikh", "shaykh", "bani"}
 )
@@ -122,9 +124,9 @@ class Hit:
 
 
 def _prev_word(text: str, q: int) -> tuple[str, int]:
-    """The word ending before ``q`` (skipping spaces) and its start."""
+    """The word ending before ``q`` (skipping spaces and quotes: قرية "الجابر") and its start."""
     i = q
-    while i > 0 and text[i - 1] == " ":
+    while i > 0 and text[i - 1] in _SKIP_BEFORE:
         i -= 1
     j = i
     while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "'"):
@@ -287,7 +289,7 @@ def _places_next(text: str, h: Hit, nxt: Hit) -> bool:
         return False
     gap = text[h.span_end : min(nxt.span_start, nxt.p)]
     listed = 0  # "X والعمقية في Z": an unknown list member between X and Z
-    for w in gap.replace("،", " ").replace(",", " ").replace("(", " ").replace("-", " ").split():
+    for w in gap.translate(_GAP_PUNCT).split():
         if w not in _PLACING:
             if w.startswith("و") and len(w) > 3 and listed < 2:
                 listed += 1
@@ -298,7 +300,7 @@ def _places_next(text: str, h: Hit, nxt: Hit) -> bool:
 
 def _list_join(text: str, a: Hit, b: Hit) -> bool:
     """True when ``b`` follows ``a`` as the next member of a list ("X وY", "X، Y و Z")."""
-    gap = text[a.span_end : b.p].strip(" ،,")
+    gap = text[a.span_end : b.p].translate(_GAP_PUNCT).strip()
     glued = text[b.p : b.start]
     return (gap == "" and glued.startswith("و")) or gap == "و"
 

@@ -440,3 +440,16 @@ def test_english_type_word_between_name_and_unit(gaz):
     # Ziyarah is a village in Hama and in Aleppo; the unit after "village," decides
     m = one(gaz, "Ziyarah village, Aleppo governorate", "Ziyarah", lang="en")
     assert m.region.admin1 == "SY02"
+
+
+def test_type_noun_before_quoted_name(gaz):
+    # quotes around names are common: قرية "الجابر"، بلدة "زيزون"
+    m = one(gaz, 'قتل شخص في قرية "زيزون" أمس', "زيزون")
+    assert m.kind == "community"
+    assert not places(gaz, 'سيطروا على "التل" الاستراتيجي')
+    assert places(gaz, 'اشتباكات في مدينة "التل"')
+
+
+def test_quoted_name_placed_by_following_unit(gaz):
+    m = one(gaz, 'انفجر لغم في قرية "زيزون"، بريف درعا', "زيزون")
+    assert m.region.admin1 == "SY12"
