@@ -288,12 +288,20 @@ def _places_next(text: str, h: Hit, nxt: Hit) -> bool:
     if glued.startswith("و"):  # "X وY": a list, not a location
         return False
     gap = text[h.span_end : min(nxt.span_start, nxt.p)]
+    words = gap.translate(_GAP_PUNCT).split()
+    if words and words[-1] not in _PLACING:  # "سراقب وريف حلب": a list ends in و
+        return False
     listed = 0  # "X والعمقية في Z": an unknown list member between X and Z
-    for w in gap.translate(_GAP_PUNCT).split():
-        if w not in _PLACING:
-            if w.startswith("و") and len(w) > 3 and listed < 2:
-                listed += 1
-                continue
+    after_and = False
+    for w in words:
+        if w in _PLACING:
+            after_and = False
+        elif w == "و":  # the conjunction written apart: X و"Y" في Z
+            after_and = True
+        elif (after_and or (w.startswith("و") and len(w) > 3)) and listed < 2:
+            listed += 1
+            after_and = False
+        else:
             return False
     return True
 

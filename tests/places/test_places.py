@@ -453,3 +453,8 @@ def test_type_noun_before_quoted_name(gaz):
 def test_quoted_name_placed_by_following_unit(gaz):
     m = one(gaz, 'انفجر لغم في قرية "زيزون"، بريف درعا', "زيزون")
     assert m.region.admin1 == "SY12"
+
+
+def test_quoted_list_placed_by_following_unit(gaz):
+    m = one(gaz, 'قصفت قوات النظام قرى "الحواش" و"العمقية" في سهل الغاب', "الحواش")
+    assert m.region.admin1 == "SY05"
