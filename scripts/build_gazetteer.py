@@ -232,6 +232,20 @@ def build(src: Path) -> dict:
             if ks & keys_of.get(code or "", set()):
                 u["seat"] = level
                 break
+    # A seat and the unit named after it are spelt differently by the two
+    # sources (OCHA "Sokhneh", OpenSyria "As Sukhnah"): they share their keys.
+    for u in b.units.values():
+        if u["k"] != "community" or not u.get("seat"):
+            continue
+        unit = b.units.get(u.get({3: "a1", 2: "a2", 1: "a3"}[u["seat"]]) or "")
+        if unit is None:
+            continue
+        for key, al in unit["ka"].items():
+            u["ka"][key] = u["ka"].get(key, False) or al
+        u["ke"] |= unit["ke"]
+        for key, al in u["ka"].items():
+            unit["ka"][key] = unit["ka"].get(key, False) or al
+        unit["ke"] |= u["ke"]
     units = []
     for u in sorted(b.units.values(), key=lambda x: x["p"]):
         u["ka"] = sorted([k, int(al)] for k, al in u["ka"].items())
