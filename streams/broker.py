@@ -320,12 +320,16 @@ class LocalBroker:
         if not re.fullmatch(r"\d+[kKmMgG]?", self.heap):
             raise BrokerError(f"heap size {self.heap!r} is not like '512m' or '1g' ({ENV_HEAP})")
         self.auto_create_topics = auto_create_topics
+        # Both end up inside JAAS quotes and Kafka's SCRAM syntax ("[name=..,password=..]"),
+        # where quotes, commas, brackets and '=' would break the config: keep them plain.
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", sasl_user):
             raise BrokerError(f"SASL user name {sasl_user!r}: use letters, digits, _ . -")
+        if sasl_password is not None and not re.fullmatch(r"[A-Za-z0-9_.~-]{6,}", sasl_password):
+            raise BrokerError("SASL password: at least 6 of letters, digits, _ . ~ -")
         ports = [self.port, self.controller_port]
         ports += ([self.sasl_port] if sasl else []) + ([self.tls_port] if tls else [])
         if len(set(ports)) != len(ports):
-            raise BrokerError(f"broker, controller and SASL ports must differ: {ports}")
+            raise BrokerError(f"broker, controller, SASL and TLS ports must differ: {ports}")
         self._proc: subprocess.Popen[bytes] | None = None
         self._log_offsets: dict[Path, int] = {}  # log sizes at start: errors show new lines only
 

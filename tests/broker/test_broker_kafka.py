@@ -206,6 +206,22 @@ async def test_tls_rejects_untrusted_broker_certificate(sasl_broker: LocalBroker
     await producer.stop()
 
 
+async def test_sasl_added_to_a_home_formatted_without_it(make_broker) -> None:
+    """SCRAM users are normally written at format time; an existing home gets its user
+    through kafka-configs after start, and keeps it across restarts."""
+    plain = make_broker("grow")
+    plain.start(timeout=120)
+    plain.stop()
+    secured = LocalBroker(home=plain.home, port=plain.port, libs=plain.libs, sasl=True)
+    try:
+        secured.start(timeout=120)
+        topic = f"grown-{uuid.uuid4().hex[:6]}"
+        await _create_topic(_sasl(secured, "SCRAM-SHA-256"), topic)
+        assert await _roundtrip(_sasl(secured, "SCRAM-SHA-256"), topic, b"v") == [b"v"]
+    finally:
+        secured.stop()
+
+
 def test_sasl_listener_does_not_replace_plaintext(sasl_broker: LocalBroker) -> None:
     status = sasl_broker.status()
     assert status["ready"]

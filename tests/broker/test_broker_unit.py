@@ -65,6 +65,12 @@ def test_bad_heap_rejected(tmp_path: Path, heap: str) -> None:
         LocalBroker(home=tmp_path, heap=heap)
 
 
+@pytest.mark.parametrize("password", ['pa"ss123', "pass,word", "a=b]cdef", "short"])
+def test_unsafe_sasl_password_rejected(tmp_path: Path, password: str) -> None:
+    with pytest.raises(BrokerError, match="SASL password"):
+        LocalBroker(home=tmp_path, sasl=True, sasl_password=password)
+
+
 def test_ports_must_differ(tmp_path: Path) -> None:
     with pytest.raises(BrokerError, match="must differ"):
         LocalBroker(home=tmp_path, port=9092, sasl=True, sasl_port=9093)
@@ -133,14 +139,14 @@ def test_rendered_config_plaintext(tmp_path: Path) -> None:
 
 
 def test_rendered_config_sasl(tmp_path: Path) -> None:
-    b = _broker(tmp_path, sasl=True, sasl_user="tester", sasl_password="pw123")
+    b = _broker(tmp_path, sasl=True, sasl_user="tester", sasl_password="pw12345")
     b.home.mkdir(parents=True)
     text = b._render_config().read_text()
     assert f"SASL_PLAINTEXT://127.0.0.1:{b.sasl_port}" in text
     assert "SASL_PLAINTEXT:SASL_PLAINTEXT" in text
     assert re.search(r"^sasl\.enabled\.mechanisms=PLAIN,SCRAM-SHA-256$", text, re.M)
     jaas = (b.home / "kafka_server_jaas.conf").read_text()
-    assert 'user_tester="pw123";' in jaas and "${" not in jaas
+    assert 'user_tester="pw12345";' in jaas and "${" not in jaas
     assert (b.home / "kafka_server_jaas.conf").stat().st_mode & 0o077 == 0
 
 
