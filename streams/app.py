@@ -25,6 +25,7 @@ from .config import Settings
 from .errors import HasilaError, deadletter_record
 from .kafka import faust_credentials, partition_for
 from .metrics import HasilaMetrics, build_metrics
+from .state import ReadCache
 from .topology import (
     AGGREGATE_STATE,
     DEADLETTER,
@@ -48,6 +49,7 @@ class Runtime:
     tables: dict[str, Any]
     metrics: HasilaMetrics
     registry: CollectorRegistry
+    caches: dict[str, ReadCache] = field(default_factory=dict)
     started_at: float = field(default_factory=time.time)
 
     def topic(self, logical_name: str) -> Any:
@@ -111,7 +113,8 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
         broker_session_timeout=10.0,
         broker_heartbeat_interval=3.0,
         stream_wait_empty=False,
-        producer_linger_ms=5,
+        producer_linger_ms=20,
+        producer_max_batch_size=256 * 1024,
         table_cleanup_interval=60.0,
         autodiscover=False,
     )
@@ -135,7 +138,17 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
         for spec in (DEDUP_STATE, AGGREGATE_STATE)
     }
     metrics = build_metrics(registry)
-    runtime = Runtime(settings, app, topics, tables, metrics, registry)
+    caches = {name: ReadCache(table) for name, table in tables.items()}
+    runtime = Runtime(settings, app, topics, tables, metrics, registry, caches)
+
+    async def _drop_caches(sender: Any = None, *args: Any, **kwargs: Any) -> None:
+        # Partitions moved or a table recovered from its changelog: cached values may be stale.
+        for cache in caches.values():
+            cache.clear()
+
+    app.on_partitions_revoked.connect(_drop_caches)
+    app.on_partitions_assigned.connect(_drop_caches)
+    app.on_rebalance_complete.connect(_drop_caches)
 
     from .agents import register_agents
     from .web import register_views

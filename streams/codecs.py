@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import orjson
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
@@ -70,7 +71,26 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema(name), registry=_registry())
 
 
+@functools.cache
+def _fast(name: str) -> Any:
+    """The schema compiled to Python by fastjsonschema: ~30x faster than jsonschema on valid records.
+
+    The schemas use only keywords whose meaning is the same in draft 7 and 2020-12, so both
+    validators agree (``tests/schemas`` checks it); jsonschema still words the error messages.
+    """
+
+    def load(uri: str) -> dict:
+        return schema(uri.rsplit("/", 1)[-1])
+
+    return fastjsonschema.compile(schema(name), handlers={"https": load, "http": load}, use_default=False)
+
+
 def _first_error(name: str, record: Any) -> str | None:
+    try:
+        _fast(name)(record)
+        return None
+    except fastjsonschema.JsonSchemaException:
+        pass
     err = next(iter(validator(name).iter_errors(record)), None)
     if err is None:
         return None

@@ -3,7 +3,7 @@
 import pytest
 
 from streams.aggregate import Aggregator
-from streams.state import PrefixedStore
+from streams.state import PrefixedStore, ReadCache
 
 
 def test_prefixes_isolate_regions():
@@ -33,3 +33,25 @@ def test_a_core_on_a_prefixed_store_writes_only_prefixed_keys():
     }
     changed = Aggregator(PrefixedStore(table, "SY07|")).apply(incident)
     assert changed and all(k.startswith("SY07|") for k in table)
+
+
+def test_read_cache_writes_through_and_reads_once():
+    class CountingDict(dict):
+        reads = 0
+
+        def get(self, key, default=None):
+            CountingDict.reads += 1
+            return super().get(key, default)
+
+    table = CountingDict()
+    cache = ReadCache(table)
+    store = PrefixedStore(cache, "SY08|")
+    store["a"] = {"n": 1}
+    assert table["SY08|a"] == {"n": 1}
+    assert store["a"] == {"n": 1} and "b" not in store and "b" not in store
+    assert CountingDict.reads == 1  # the miss of "b" was read once, then remembered
+    del store["a"]
+    assert "SY08|a" not in table and "a" not in store
+    table["SY08|c"] = 3  # written behind the cache's back, e.g. by changelog recovery
+    cache.clear()
+    assert store["c"] == 3

@@ -24,7 +24,7 @@ def register_aggregate(rt: Runtime) -> None:
 
     @rt.app.agent(rt.topic(INCIDENTS.name), name="aggregate")
     async def aggregate(stream):
-        table = rt.tables[AGGREGATE_STATE.name]
+        table = rt.caches[AGGREGATE_STATE.name]
         aggregation = RegionalAggregation(lambda key: PrefixedStore(table, f"{key}|"))
         async for event in stream.events():
             started = time.perf_counter()

@@ -29,7 +29,7 @@ def register_dedup(rt: Runtime) -> None:
 
     @rt.app.agent(rt.topic(MENTIONS.name), name="dedup")
     async def dedup(stream):
-        table = rt.tables[DEDUP_STATE.name]
+        table = rt.caches[DEDUP_STATE.name]
         dedup_core = RegionalDedup(lambda key: PrefixedStore(table, f"{key}|"), config)
         async for event in stream.events():
             started = time.perf_counter()

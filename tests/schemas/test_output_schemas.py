@@ -86,3 +86,31 @@ def test_every_error_code_is_documented():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "errors.md").read_text(encoding="utf-8")
     for code in CODES:
         assert f"`{code}`" in doc, code
+
+
+def test_fast_and_reference_validators_agree():
+    """The hot path uses fastjsonschema; it must accept and reject exactly what jsonschema does."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from streams.codecs import _fast
+
+    leaves = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(
+        ["SY07", "Idlib", "killed", "arrested", "2025-03-10", "x", "", "exact", "civilian"]))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.sampled_from(["kind", "count", "region", "scope", "event_date", "victim", "language"]), leaves)
+    def check(field, value):
+        record = copy.deepcopy(MENTION)
+        if field == "region":
+            record["region"]["admin1"] = value
+        else:
+            record[field] = value
+        try:
+            _fast("mention.v1.json")(record)
+            fast_ok = True
+        except Exception:
+            fast_ok = False
+        assert fast_ok == validator("mention.v1.json").is_valid(record), (field, value)
+
+    check()
