@@ -65,7 +65,8 @@ async def test_articles_flow_to_every_output_topic_and_bad_input_is_dead_lettere
 
     def settled(msgs):
         state = latest(values(msgs), "key")
-        return state.get("SY07|all", {}).get("killed") == 4 and state.get("SY12|all", {}).get("killed") == 2
+        sy07 = state.get("SY07|all", {})
+        return (sy07.get("killed"), sy07.get("injured"), state.get("SY12|all", {}).get("killed")) == (4, 7, 2)
 
     aggregates = latest(values(await read_topic(bootstrap, deployment.topic("casualties.aggregates"),
                                                 until=settled)), "key")
