@@ -35,7 +35,8 @@ def register_views(rt: Runtime) -> None:
 
     @app.page("/metrics")
     async def metrics(self: web.View, request: web.Request) -> web.Response:
-        return self.bytes(generate_latest(rt.registry), content_type=CONTENT_TYPE_LATEST)
+        # aiohttp refuses a content type that carries a charset; pass it as a header instead.
+        return self.bytes(generate_latest(rt.registry), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     from .api import register_api
 

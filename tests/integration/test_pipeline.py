@@ -74,6 +74,16 @@ async def test_articles_flow_to_every_output_topic_and_bad_input_is_dead_lettere
     assert aggregates["SY07|day:2025-04-02"]["killed"] == 4
     assert deployment.workers[0].poll() is None, "the worker must still be running"
 
+    import urllib.request
+
+    port = deployment.workers[0].web_port
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
+        assert resp.headers["Content-Type"].startswith("text/plain")
+        text = resp.read().decode()
+    assert 'hasila_deadletters_total{code="E104",stage="decode"} 1.0' in text
+    assert 'hasila_casualties{admin1="SY07",kind="killed",victim="civilian"} 4.0' in text
+    assert "hasila_articles_in_total" in text
+
 
 async def test_stream_results_equal_batch_results_whatever_the_order(deployment):
     lines = [line for line in SAMPLES.read_bytes().splitlines() if line.strip()]
