@@ -156,7 +156,36 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     register_agents(runtime)
     register_views(runtime)
     _register_lag_timer(runtime)
+    _register_gauge_refresh(runtime)
     return runtime
+
+
+def _register_gauge_refresh(rt: Runtime, interval: float = 15.0) -> None:
+    """Keep the per-governorate gauges equal to the table state of the governorates this worker owns.
+
+    Aggregates update the gauges as they happen; this timer also fills them after a restart (the
+    table recovered, no new incident yet) and drops them for governorates whose partition moved
+    to another worker, so that ``sum by (admin1)`` over workers counts each governorate once.
+    """
+    from .places import default_gazetteer
+
+    incidents_topic = topic_name(rt.settings.topic_prefix, TOPICS["casualties.incidents"])
+    region_keys = [*default_gazetteer().admin1_codes(), "none"]
+
+    @rt.app.timer(interval)
+    async def refresh_region_gauges() -> None:
+        consumer = rt.app.consumer
+        if consumer is None or rt.app.rebalancing:
+            return
+        owned = {tp.partition for tp in consumer.assignment() if tp.topic == incidents_topic}
+        table = rt.tables[AGGREGATE_STATE.name]
+        for key in region_keys:
+            if partition_for(key, rt.settings.partitions) in owned:
+                record = table.get(f"{key}|a|{key}|all")
+                if record is not None:
+                    rt.metrics.observe_aggregate(record)
+            else:
+                rt.metrics.forget_region(key)
 
 
 def _register_lag_timer(rt: Runtime, interval: float = 5.0) -> None:

@@ -111,3 +111,44 @@ async def test_stream_results_equal_batch_results_whatever_the_order(deployment)
         got = state[key]
         for name in ("kind", "region", "event_date", "count_best", "count_min", "count_max", "victim"):
             assert got[name] == inc[name], (key, name)
+
+
+async def test_a_restarted_worker_recovers_its_tables_and_gauges(deployment):
+    """After a restart the state comes back from the changelogs: the gauges are refilled without
+    new input, and a new report of a known incident updates it instead of counting it again."""
+    import urllib.request
+
+    deployment.start_worker()
+    await produce(deployment.bootstrap, deployment.topic("articles.raw"), [(b"it-ar-1", j(IDLIB))])
+    await read_topic(deployment.bootstrap, deployment.topic("casualties.aggregates"),
+                     until=lambda m: latest(values(m), "key").get("SY07|all", {}).get("killed") == 4)
+    deployment.stop_all()
+    worker = deployment.start_worker(index=0)
+
+    def scrape() -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{worker.web_port}/metrics", timeout=5) as resp:
+            return resp.read().decode()
+
+    import asyncio
+    import time
+
+    series = 'hasila_casualties{admin1="SY07",kind="killed",victim="civilian"} 4.0'
+    deadline = time.monotonic() + 60
+    while series not in scrape():
+        assert time.monotonic() < deadline, "gauges were not refilled from the recovered table"
+        await asyncio.sleep(1)
+
+    copy = dict(IDLIB, id="it-ar-1-copy", source="Another Wire")
+    await produce(deployment.bootstrap, deployment.topic("articles.raw"), [(b"it-ar-1-copy", j(copy))])
+
+    def copied(msgs):
+        state = latest(values(msgs), "incident_id")
+        return any("it-ar-1-copy" in i["article_ids"] for i in state.values())
+
+    incidents = latest(values(await read_topic(deployment.bootstrap, deployment.topic("casualties.incidents"),
+                                               until=copied)), "incident_id")
+    killed = [i for i in incidents.values() if i["status"] == "active" and i["kind"] == "killed"]
+    assert len(killed) == 1 and sorted(killed[0]["article_ids"]) == ["it-ar-1", "it-ar-1-copy"]
+    aggregates = latest(values(await read_topic(deployment.bootstrap, deployment.topic("casualties.aggregates"),
+                                                until=lambda m: False, timeout=8, partial=True)), "key")
+    assert aggregates["SY07|all"]["killed"] == 4, "a copy of a known report must not add casualties"
