@@ -41,6 +41,11 @@ _MAY_HAVE = {
     ),
     "en": re.compile(r"kill|dead|death|died|\bdie|wound|injur|hurt|lives|martyr|slain|execut|bodies|succumb"),
 }
+_APPOSITION_GAP = frozenset({"في", "ب", "ضمن", "قرب", '"', "«", "(", "من"})
+_ORIGIN = re.compile(
+    r"(ينحدر|ينحدرون|تنحدر|المنحدر|المنحدرين|ينتمي|ينتمون|من ابناء|من اهالي|ابن مدينه|ابن بلده|"
+    r"native of|hails from|originally from|hometown)"
+)
 _MAX_CHARS = 200_000  # longer bodies are cut: news articles are far shorter
 
 
@@ -122,10 +127,10 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
         date = event_date(stext, pub, lang)
         for h in hits:
             h.scope = "cumulative" if cumulative else "incident"
-            place = _choose_place(h, sent, sents, places, place_starts, title_end)
+            place = _choose_place(h, sent, sents, places, place_starts, title_end, full)
             found.append((h, sent, place, date))
 
-    kept = _one_per_event(found)
+    kept = _one_per_event(found, title_end, _headlines(full, sents, title_end))
     return [_record(aid, lang, nt, h, sent, place, date) for h, sent, place, date in kept]
 
 
@@ -142,20 +147,60 @@ def _clause_of(sent: Sentence, offset: int) -> int:
     return sent.tokens[max(k, 0)].clause
 
 
+def _place_clause(sent: Sentence, p: Place) -> int:
+    """The clause a place belongs to; a place right after a comma is an apposition of the
+    clause before it ("في قرية الجابر، بريف الرقة"; "in Kafr Nabl, southern Idlib")."""
+    toks = sent.tokens
+    starts = [t.start for t in toks]
+    k = max(bisect_right(starts, p.start) - 1, 0)
+    clause = toks[k].clause
+    j = k - 1
+    while j >= 0 and toks[j].text in _APPOSITION_GAP:
+        j -= 1
+    if clause and j >= 0 and toks[j].text in ("،", ","):
+        return clause - 1
+    return clause
+
+
+def _quoted(full: str, p: Place) -> bool:
+    """A place inside quoted speech (an odd number of quote marks before it in its paragraph)
+    is what someone said, not where the next event happened."""
+    para = full.rfind("\n", 0, p.start) + 1
+    seg = full[para : p.start]
+    return seg.count('"') % 2 == 1 or seg.count("«") > seg.count("»")
+
+
+def _hometown(sent: Sentence, full: str, p: Place) -> bool:
+    """A place that says where a victim comes from, not where the event was
+    ("ينحدر أحدهما من مدينة جسر الشغور", "من أبناء بلدة", "a native of")."""
+    window = full[max(sent.start, p.start - 40) : p.start]
+    return _ORIGIN.search(window) is not None
+
+
 def _choose_place(
-    h: Hit, sent: Sentence, sents: list[Sentence], places: list[Place], starts: list[int], title_end: int
+    h: Hit,
+    sent: Sentence,
+    sents: list[Sentence],
+    places: list[Place],
+    starts: list[int],
+    title_end: int,
+    full: str,
 ) -> Place | None:
     """Nearest governing place: in the clause, then the sentence, then the context before."""
     if not places:
         return None
     lo = bisect_right(starts, sent.start - 1)
     hi = bisect_right(starts, sent.end)
-    inside = [p for p in places[lo:hi] if p.end <= sent.end and not _overlaps_hit(p, sent)]
+    inside = [
+        p
+        for p in places[lo:hi]
+        if p.end <= sent.end and not _overlaps_hit(p, sent) and not _hometown(sent, full, p)
+    ]
     if inside:
         clause = _clause_of(sent, h.anchor)
 
         def cost(p: Place) -> float:
-            pc = _clause_of(sent, p.start)
+            pc = _place_clause(sent, p)
             after = p.start >= h.anchor
             dist = (p.start - h.anchor) if after else (h.anchor - p.end) * 2 + 40
             penalty = 0 if pc == clause else (300 if pc > clause else 150) * abs(pc - clause)
@@ -163,7 +208,7 @@ def _choose_place(
 
         return min(inside, key=cost)
     # context: the last place named before this sentence (not in the title), else the title's
-    body_before = [p for p in places[:lo] if p.start >= title_end]
+    body_before = [p for p in places[:lo] if p.start >= title_end and not _quoted(full, p)]
     if body_before:
         # the most specific place of the nearest preceding sentence that names one
         last_sent_start = max(s.start for s in sents if s.start <= body_before[-1].start)
@@ -186,18 +231,65 @@ def _admin1(place: Place | None) -> str | None:
     return place.region.get("admin1") if place is not None else None
 
 
-def _one_per_event(found: list[tuple[Hit, Sentence, Place | None, str | None]]) -> list:
+def _headlines(full: str, sents: list[Sentence], title_end: int) -> set[int]:
+    """Indices of the headline's sentences and of body sentences that repeat them word for word."""
+    heads = {full[s.start : s.end] for s in sents if s.start < title_end}
+    return {s.index for s in sents if s.start < title_end or (heads and full[s.start : s.end] in heads)}
+
+
+def _same_place(a: Place | None, b: Place | None, loose: bool) -> bool:
+    """Two places that may name one event: same governorate and district, a side with no
+    place at all (a headline's figure), or, when ``loose``, the same governorate alone."""
+    if a is None or b is None or _admin1(a) is None or _admin1(b) is None:
+        return True
+    if _admin1(a) != _admin1(b):
+        return False
+    a2, b2 = a.region.get("admin2"), b.region.get("admin2")
+    return loose or a2 is None or b2 is None or a2 == b2
+
+
+def _one_per_event(
+    found: list[tuple[Hit, Sentence, Place | None, str | None]],
+    title_end: int = 0,
+    headlines: set[int] | None = None,
+) -> list:
     """Drop repeats, vague restatements of counted events, and totals followed by their parts."""
-    out = []
-    seen: dict[tuple, int] = {}
+    if not found:
+        return []
+    if headlines is None:
+        headlines = {s.index for _h, s, _p, _d in found if s.start < title_end}
+    body = [s.index for _h, s, _p, _d in found if s.index not in headlines]
+    lead = min(body) if body else -1
+
+    def headline(s: Sentence) -> bool:
+        return s.index in headlines
+
+    def summary(s: Sentence) -> bool:  # the headline and the lead restate the article's events
+        return s.index in headlines or s.index == lead
+
+    out: list = []
     for item in found:
-        h, _s, place, _d = item
+        h, s, place, _d = item
         noun = h.noun if h.count == 1 else ""
-        key = (h.kind, h.count, _key(place), noun, h.scope)
-        if (key in seen) and seen[key] != h.sentence:  # one sentence never repeats itself
-            continue
-        seen.setdefault(key, h.sentence)
-        out.append(item)
+        dup = False
+        for k, o in enumerate(out):
+            oh, os_, op, _od = o
+            if (
+                oh.sentence != h.sentence
+                and oh.kind == h.kind
+                and oh.count == h.count
+                and oh.scope == h.scope
+                and (oh.noun if oh.count == 1 else "") == noun
+                and _same_place(op, place, summary(os_) or summary(s))
+            ):
+                dup = True
+                if (_admin1(op) is None and _admin1(place) is not None) or (
+                    headline(os_) and not headline(s)
+                ):
+                    out[k] = item  # the body's statement, with its place, stands for the headline's
+                break
+        if not dup:
+            out.append(item)
     # a vague figure ("قتلى وجرحى") where the article counts the same kind in the same
     # governorate is a restatement (headline, lead) of the counted event
     # (any scope: a headline's "800 killed or wounded" sums the statistics the body counts)
@@ -210,18 +302,32 @@ def _one_per_event(found: list[tuple[Hit, Sentence, Place | None, str | None]]) 
         if it[0].count is not None
         or (it[0].kind, _admin1(it[2]), "any" if it[0].scope == "incident" else it[0].scope) not in counted
     ]
+    # a headline figure the body does not repeat, where the body counts the same kind in the
+    # same governorate, is the editor's sum of the body's figures (often of unconfirmed ones)
+    body_counted = {(h.kind, _admin1(p)) for h, s, p, _d in out if not headline(s) and h.count is not None}
+    out = [
+        it
+        for it in out
+        if not (
+            headline(it[1])
+            and it[0].count is not None
+            and it[0].scope == "incident"
+            and (it[0].kind, _admin1(it[2])) in body_counted
+        )
+    ]
     drop: set[int] = set()
-    for idx, (h, s, _p, _d) in enumerate(out):
+    for idx, (h, s, p, _d) in enumerate(out):
         if h.count is None or h.count < 3 or h.scope != "incident":
             continue
         parts = [
-            x[0]
+            x
             for x in out[idx + 1 :]
             if x[0].kind == h.kind and x[0].scope == "incident" and x[1].index > s.index
         ]
         total = 0
-        for k, part in enumerate(parts):
-            if part.count is None:
+        for k, (part, _ps, pp, _pd) in enumerate(parts):
+            # parts of a total lie inside its governorate (a total with no place may span several)
+            if part.count is None or (_admin1(p) is not None and _admin1(pp) not in (None, _admin1(p))):
                 break
             total += part.count
             if total == h.count and k >= 1:

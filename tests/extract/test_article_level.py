@@ -1,0 +1,73 @@
+"""Article-level choices: which place governs a mention, and one mention per event.
+
+All sentences are written for these tests.
+"""
+
+from tests.extract.conftest import incident, run
+
+
+def _places(ms: list[dict]) -> list[tuple]:
+    return [(m["kind"], m["count"], m["region"]["admin1"]) for m in incident(ms)]
+
+
+def test_place_after_comma_belongs_to_the_clause_before():
+    # the Raqqa countryside qualifies the first village; the second event is in Deir ez-Zor
+    body = (
+        "قتل أربعة أشخاص بانفجار لغم في قرية الجابر، بريف الرقة أثناء عملهم، "
+        "كما سجل مقتل خمسة رعاة في منطقة البادية، بريف دير الزور الشرقي."
+    )
+    got = _places(run(body))
+    assert ("killed", 4, "SY11") in got
+    assert ("killed", 5, "SY09") in got
+
+
+def test_hometown_is_not_the_event_place():
+    body = "أدى القصف على بلدة كفرنبودة إلى مقتل مدنيين اثنين ينحدر أحدهما من مدينة جسر الشغور."
+    got = _places(run(body))
+    assert got == [("killed", 2, "SY05")]
+
+
+def test_fallback_place_skips_quoted_speech():
+    body = (
+        "قتل عنصر من الشرطة في مدينة القامشلي مساء أمس.\n"
+        'وقال المتحدث: "ما يجري في دمشق لا يعنينا".\n'
+        "وأدت الاشتباكات لاحقاً إلى مقتل 4 عناصر من قوات النظام."
+    )
+    got = _places(run(body))
+    assert ("killed", 4, "SY08") in got
+
+
+def test_headline_without_place_merges_with_body_statement():
+    got = _places(
+        run(
+            "قتل عنصر من الشرطة مساء أمس باستهداف حاجز في مدينة درعا.",
+            title="مقتل عنصر من الشرطة",
+        )
+    )
+    assert got == [("killed", 1, "SY12")]
+
+
+def test_headline_sum_is_not_an_incident_when_body_counts():
+    got = _places(
+        run(
+            "قتل 9 مدنيين بغارة على بلدة سراقب، وأصيب آخرون.\nوفي بلدة معرة النعمان قتل 6 مدنيين آخرين.",
+            title="17 قتيلاً بغارات على ريف إدلب",
+        )
+    )
+    killed = sorted(c for k, c, _a in got if k == "killed")
+    assert killed == [6, 9]
+
+
+def test_total_is_kept_when_parts_are_in_another_governorate():
+    body = (
+        "أدت الاشتباكات في مدينة القامشلي إلى مقتل 3 عناصر من قوات النظام.\n"
+        "وفي محافظة درعا قتل عنصران في بلدة نوى، وقتل عنصر في مدينة إنخل."
+    )
+    got = _places(run(body))
+    assert ("killed", 3, "SY08") in got
+
+
+def test_total_with_parts_in_its_governorate_is_dropped():
+    body = "قتل 3 مدنيين بقصف على ريف درعا.\nوقتل مدنيان في بلدة نوى.\nكما قتل مدني في مدينة إنخل."
+    got = [c for k, c, _a in _places(run(body)) if k == "killed"]
+    assert sorted(got) == [1, 2]
