@@ -37,7 +37,7 @@ _CASUALTY_WORDS = frozenset({"حياه", "جروح", "جراح", "اصابه", "
 # Cheap pre-filter: a sentence without one of these stems cannot hold a casualty statement.
 _MAY_HAVE = {
     "ar": re.compile(
-        r"قتل|قتي|شهد|شهي|جرح|جري|اصاب|اصيب|مصرع|وفا|توفي|جث|ارتق|حتف|حيا|مصاب|اعدا|تصفي|ضحي|ضحا"
+        r"قتل|قتي|قضي|قضو|قضت|شهد|شهي|جرح|جري|اصاب|اصيب|مصرع|وفا|توفي|جث|ارتق|حتف|حيا|مصاب|اعدا|تصفي|ضحي|ضحا"
     ),
     "en": re.compile(r"kill|dead|death|died|\bdie|wound|injur|hurt|lives|martyr|slain|execut|bodies|succumb"),
 }
@@ -130,6 +130,7 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
             place = _choose_place(h, sent, sents, places, place_starts, title_end, full)
             found.append((h, sent, place, date))
 
+    found = _remainder(found, full)
     kept = _one_per_event(found, title_end, _headlines(full, sents, title_end))
     return [_record(aid, lang, nt, h, sent, place, date) for h, sent, place, date in kept]
 
@@ -231,6 +232,39 @@ def _admin1(place: Place | None) -> str | None:
     return place.region.get("admin1") if place is not None else None
 
 
+_REST = re.compile(
+    r"\b(?:the|all the) (?:rest|others|remaining \w+)\b (?:are|were|have been|had been) (?:wounded|injured)|"
+    r"(?:والباقي|والبقيه|والبقيه|وباقي|والاخرون) (?:\w+ )?(?:جرحي|مصابون|اصيبوا|جرحوا|مصابين)"
+)
+
+
+def _remainder(found: list, full: str) -> list:
+    """ "25 killed and wounded" then "one was killed and the rest are wounded": the injured
+    figure is the combined total minus the killed (ANNOTATION 3b: a combined figure is split
+    once the text splits it)."""
+    out = list(found)
+    for idx, (h, s, place, date) in enumerate(found):
+        if h.kind != "killed" or h.count is None or not _REST.search(full, s.start, s.end):
+            continue
+        pair = [
+            k
+            for k, x in enumerate(out)
+            if x[0].rule.endswith("combined.v1") and x[1].index < s.index and x[0].count_max
+        ]
+        if len(pair) < 2 or out[pair[-1]][0].count_max <= h.count:
+            continue
+        total = out[pair[-1]][0].count_max
+        n = total - h.count
+        bounded = out[pair[-1]][0].count_max is not None and h.count_max is not None
+        inj = Hit("injured", n, n, n if bounded else None, h.start, h.end, h.anchor, "injured.remainder.v1")
+        inj.victim, inj.scope, inj.sentence = h.victim, h.scope, h.sentence
+        inj.rule = ("ar" if _ARABIC_LETTER.search(full, s.start, s.end) else "en") + ".injured.remainder.v1"
+        drop = {pair[-1], pair[-2]}
+        out = [x for k, x in enumerate(out) if k not in drop]
+        out.insert(out.index(found[idx]) + 1, (inj, s, place, date))
+    return out
+
+
 def _headlines(full: str, sents: list[Sentence], title_end: int) -> set[int]:
     """Indices of the headline's sentences and of body sentences that repeat them word for word."""
     heads = {full[s.start : s.end] for s in sents if s.start < title_end}
@@ -293,15 +327,18 @@ def _one_per_event(
     # a vague figure ("قتلى وجرحى") where the article counts the same kind in the same
     # governorate is a restatement (headline, lead) of the counted event
     # (any scope: a headline's "800 killed or wounded" sums the statistics the body counts)
-    counted = {
-        (h.kind, _admin1(p), s) for h, _s, p, _d in out if h.count is not None for s in (h.scope, "any")
-    }
-    out = [
-        it
-        for it in out
-        if it[0].count is not None
-        or (it[0].kind, _admin1(it[2]), "any" if it[0].scope == "incident" else it[0].scope) not in counted
-    ]
+    # (same day: a vague figure of another day's event, or of the same sentence, is its own)
+    counted: dict[tuple, set] = {}
+    for h, s, p, d in out:
+        if h.count is not None:
+            for sc in (h.scope, "any"):
+                counted.setdefault((h.kind, _admin1(p), sc), set()).add((s.index, d))
+
+    def restated(h: Hit, s: Sentence, p: Place | None, d: str | None) -> bool:
+        got = counted.get((h.kind, _admin1(p), "any" if h.scope == "incident" else h.scope), ())
+        return any(si != s.index and (cd == d or headline(s)) for si, cd in got)
+
+    out = [it for it in out if it[0].count is not None or not restated(*it)]
     # a headline figure the body does not repeat, where the body counts the same kind in the
     # same governorate, is the editor's sum of the body's figures (often of unconfirmed ones)
     body_counted = {(h.kind, _admin1(p)) for h, s, p, _d in out if not headline(s) and h.count is not None}

@@ -71,3 +71,23 @@ def test_total_with_parts_in_its_governorate_is_dropped():
     body = "قتل 3 مدنيين بقصف على ريف درعا.\nوقتل مدنيان في بلدة نوى.\nكما قتل مدني في مدينة إنخل."
     got = [c for k, c, _a in _places(run(body)) if k == "killed"]
     assert sorted(got) == [1, 2]
+
+
+def test_rest_are_wounded_splits_a_combined_figure():
+    body = (
+        "At least 12 people were killed and wounded when a bomb went off in Azaz on Monday.\n"
+        "Medics said three people were killed while the rest are wounded."
+    )
+    got = sorted((m["kind"], m["count"]) for m in incident(run(body, lang="en")))
+    assert got == [("injured", 9), ("killed", 3)]
+
+
+def test_vague_figure_of_the_same_sentence_is_kept():
+    body = "أصيب 4 عناصر من الشرطة، فيما قتل مسلح وأصيب عدد من المسلحين بجروح في مدينة الحسكة أمس."
+    got = [(m["kind"], m["count"]) for m in incident(run(body))]
+    assert ("injured", 4) in got and ("injured", None) in got
+
+
+def test_qada_is_a_killed_trigger():
+    got = [(m["kind"], m["count"]) for m in incident(run("قضى خمسة مدنيين بانفجار لغم في ريف حماة."))]
+    assert got == [("killed", 5)]
