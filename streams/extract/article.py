@@ -46,6 +46,11 @@ _ORIGIN = re.compile(
     r"(ينحدر|ينحدرون|تنحدر|المنحدر|المنحدرين|ينتمي|ينتمون|من ابناء|من اهالي|ابن مدينه|ابن بلده|"
     r"native of|hails from|originally from|hometown)"
 )
+# a reference point of a distance: "(40 كم شمال حماة)", "25 km north of Hama"
+_REFERENCE = re.compile(
+    r"\d+ ?(?:كم|كيلو\w*|km|kilomet\w*|miles?)? ?(?:الي |to the )?"
+    r"(?:شمال|جنوب|شرق|غرب|north|south|east|west)\w*(?: ?-? ?(?:شرق|غرب|east|west)\w*)? ?(?:of |مدينه )?$"
+)
 _MAX_CHARS = 200_000  # longer bodies are cut: news articles are far shorter
 
 
@@ -173,9 +178,10 @@ def _quoted(full: str, p: Place) -> bool:
 
 def _hometown(sent: Sentence, full: str, p: Place) -> bool:
     """A place that says where a victim comes from, not where the event was
-    ("ينحدر أحدهما من مدينة جسر الشغور", "من أبناء بلدة", "a native of")."""
+    ("ينحدر أحدهما من مدينة جسر الشغور", "من أبناء بلدة", "a native of"), or a distance's
+    reference point ("قرية X (40 كم شمال حماة)")."""
     window = full[max(sent.start, p.start - 40) : p.start]
-    return _ORIGIN.search(window) is not None
+    return _ORIGIN.search(window) is not None or _REFERENCE.search(window) is not None
 
 
 def _choose_place(
@@ -278,8 +284,12 @@ def _same_place(a: Place | None, b: Place | None, loose: bool) -> bool:
         return True
     if _admin1(a) != _admin1(b):
         return False
+    if a.rank >= 4 and b.rank >= 4 and a.key != b.key:
+        return False  # two named villages of one district are two events
+    if loose:
+        return True
     a2, b2 = a.region.get("admin2"), b.region.get("admin2")
-    return loose or a2 is None or b2 is None or a2 == b2
+    return a2 is None or b2 is None or a2 == b2
 
 
 def _one_per_event(

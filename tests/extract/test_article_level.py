@@ -91,3 +91,15 @@ def test_vague_figure_of_the_same_sentence_is_kept():
 def test_qada_is_a_killed_trigger():
     got = [(m["kind"], m["count"]) for m in incident(run("قضى خمسة مدنيين بانفجار لغم في ريف حماة."))]
     assert got == [("killed", 5)]
+
+
+def test_distance_reference_point_is_not_the_event_place():
+    body = "استهدفت غارة قرية الصهرية (30 كم شمال غرب حماة)، ما أدى إلى مقتل 4 مدنيين."
+    got = [m["region"]["place"] for m in incident(run(body))]
+    assert got and all(p != "حماة" for p in got)
+
+
+def test_same_count_in_two_villages_of_one_district_is_two_events():
+    body = "قتل مدنيان بقصف على قرية الصهرية.\nوفي قرية كفرنبودة قتل مدنيان آخران بغارة جوية.\n"
+    got = [(m["kind"], m["count"]) for m in incident(run(body))]
+    assert got.count(("killed", 2)) == 2
