@@ -48,6 +48,7 @@ from streams.dedup.summary import summarize
 __all__ = ["Deduplicator", "partition_of"]
 
 _EMPTY = -1
+MAX_RANK = 9  # relations.compact: 2 * level (exact place = 4) + 1 (dated)
 
 
 def partition_of(mention: dict) -> str:
@@ -122,10 +123,13 @@ class Deduplicator:
 
         linked = sorted({self._comp_of(x) for x in rec["l1"]} | {mid})
         old_root = {c: self._root(c) for c in linked}
-        for c in self._nested_comps(linked):
+        nested = self._nested_comps(linked)  # merging does not change their ids
+        for c in nested:
             old_root[c] = self._root(c)
         new = self._merge(linked)
-        affected = {new} | self._nested_comps([new])
+        # a neighbour's choice can only change if the grown component may be its parent
+        rank = st[f"c|{new}"]["rank"]
+        affected = {new} | {c for c in nested if st[f"c|{c}"]["rank"] < rank}
         # only incidents whose member set changed are recomputed
         moved = [c for c in sorted(affected) if self._choose_parent(c)]
         dirty = {self._root(new)} | {old_root[c] for c in linked}
@@ -271,8 +275,8 @@ class Deduplicator:
         """
         st = self.store
         comp = st.get(f"c|{comp_id}")
-        if comp is None:
-            return False
+        if comp is None or (comp["rank"] >= MAX_RANK and comp["par"] is None):
+            return False  # an exact, dated component has nothing more precise to join
         score: Counter[str] = Counter()
         agree: Counter[str] = Counter()
         for mid in comp["mem"]:

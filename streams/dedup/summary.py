@@ -37,13 +37,20 @@ UNKNOWN_TIME = "1970-01-01T00:00:00Z"
 
 def article_figure(members: list[dict]) -> tuple[int | None, int | None, int | None]:
     """(count, count_min, count_max) of one article's mentions in one incident."""
-    ns = [m["n"] for m in members if m["n"] is not None]
-    n = sum(ns) if ns else None
-    los = [m["lo"] if m["lo"] is not None else m["n"] for m in members]
-    lo = sum(x for x in los if x is not None) if any(x is not None for x in los) else None
-    his = [m["hi"] for m in members]
-    hi = None if any(h is None for h in his) else sum(his)
-    return n, lo, hi
+    n = lo = hi = None
+    open_ended = False
+    for m in members:
+        c = m["n"]
+        if c is not None:
+            n = c if n is None else n + c
+        low = m["lo"] if m["lo"] is not None else c
+        if low is not None:
+            lo = low if lo is None else lo + low
+        if m["hi"] is None:
+            open_ended = True
+        else:
+            hi = m["hi"] if hi is None else hi + m["hi"]
+    return n, lo, None if open_ended else hi
 
 
 def best_count(figures: list[dict]) -> int | None:
@@ -58,11 +65,14 @@ def best_count(figures: list[dict]) -> int | None:
     updates = [f for f in numbered if f["upd"] and f["pub"]]
     if updates:
         return max(updates, key=lambda f: (f["pub"], f["n"]))["n"]
+    if len(numbered) == 1:
+        return numbered[0]["n"]
     by_group: dict[str, list[int]] = defaultdict(list)
     for f in numbered:
         by_group[f["canon"]].append(f["n"])
     independent = sorted(
-        min(Counter(ns).items(), key=lambda kv: (-kv[1], kv[0]))[0] for ns in by_group.values()
+        ns[0] if len(ns) == 1 else min(Counter(ns).items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        for ns in by_group.values()
     )
     support = Counter(independent).most_common()
     if len(support) == 1 or support[0][1] > support[1][1]:
@@ -121,16 +131,21 @@ def summarize(incident_id: str, members: list[dict], canon: dict[str, str | None
                 "duplicate_of": canon.get(aid),
             }
         )
-        for victim in sorted({m["v"] for m in ms}):
-            part = [m for m in ms if m["v"] == victim]
-            by_class[victim].append(
-                {
-                    "n": article_figure(part)[0],
+        per_class: dict[str, dict] = {}
+        for m in ms:
+            f = per_class.get(m["v"])
+            if f is None:
+                f = per_class[m["v"]] = {
+                    "n": None,
                     "pub": first["pub"],
-                    "upd": any(m["upd"] for m in part),
+                    "upd": False,
                     "canon": canon.get(aid) or aid,
                 }
-            )
+            if m["n"] is not None:
+                f["n"] = m["n"] if f["n"] is None else f["n"] + m["n"]
+            f["upd"] = f["upd"] or m["upd"]
+        for victim, f in per_class.items():
+            by_class[victim].append(f)
     best = _total_best({v: best_count(f) for v, f in by_class.items()})
     lows = [s["count_min"] if s["count_min"] is not None else s["count"] for s in sources]
     lows = [x for x in lows if x is not None]
