@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from streams.extract import arabic, english
-from streams.extract.dates import event_date, publication_date
+from streams.extract.dates import day_key, event_date, mask_report_days, publication_date
 from streams.extract.hits import Hit
 from streams.extract.lexicon import lexicon
 from streams.extract.places import EMPTY_REGION, Place, find_places
@@ -114,8 +114,10 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     full = nt.text
     for sent in sents:
         if not may_have.search(full, sent.start, sent.end):
-            if prev_cumulative and _INCIDENT_DAY.search(full, sent.start, sent.end):
-                prev_cumulative = False
+            if prev_cumulative:
+                stext = full[sent.start : sent.end]
+                if _INCIDENT_DAY.search(mask_report_days(stext, lang)) and not cumulative_re.search(stext):
+                    prev_cumulative = False
             continue
         hits = engine(sent, lex)
         if not hits:
@@ -125,12 +127,15 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
         if (
             not cumulative
             and prev_cumulative
-            and (_CONTINUES.search(stext) or not _INCIDENT_DAY.search(stext))
+            and (_CONTINUES.search(stext) or not _INCIDENT_DAY.search(mask_report_days(stext, lang)))
         ):
             cumulative = True
         prev_cumulative = cumulative
         date = event_date(stext, pub, lang)
+        cue = day_key(stext, lang)
+        day = date or cue or "0"
         for h in hits:
+            h.day, h.cue = day, cue
             h.scope = "cumulative" if cumulative else "incident"
             place = _choose_place(h, sent, sents, places, place_starts, title_end, full)
             found.append((h, sent, place, date))
@@ -277,6 +282,20 @@ def _headlines(full: str, sents: list[Sentence], title_end: int) -> set[int]:
     return {s.index for s in sents if s.start < title_end or (heads and full[s.start : s.end] in heads)}
 
 
+_GENERIC_NOUNS = frozenset({"شخص", "person"})
+
+
+def _same_noun(a: str, b: str) -> bool:
+    """One victim told of twice: same head noun, or a generic one ("شخص") for a specific one."""
+    return a == b or a in _GENERIC_NOUNS or b in _GENERIC_NOUNS
+
+
+def _seat(p: Place) -> bool:
+    """A governorate's seat city ("في درعا"): the lead names it for events around it."""
+    a2, a3 = p.region.get("admin2") or "", p.region.get("admin3") or ""
+    return a2.endswith("00") and a3.endswith("0000")
+
+
 def _same_place(a: Place | None, b: Place | None, loose: bool) -> bool:
     """Two places that may name one event: same governorate and district, a side with no
     place at all (a headline's figure), or, when ``loose``, the same governorate alone."""
@@ -284,7 +303,7 @@ def _same_place(a: Place | None, b: Place | None, loose: bool) -> bool:
         return True
     if _admin1(a) != _admin1(b):
         return False
-    if a.rank >= 4 and b.rank >= 4 and a.key != b.key:
+    if a.rank >= 4 and b.rank >= 4 and a.key != b.key and not (loose and (_seat(a) or _seat(b))):
         return False  # two named villages of one district are two events
     if loose:
         return True
@@ -323,7 +342,8 @@ def _one_per_event(
                 and oh.kind == h.kind
                 and oh.count == h.count
                 and oh.scope == h.scope
-                and (oh.noun if oh.count == 1 else "") == noun
+                and _same_noun(oh.noun if oh.count == 1 else "", noun)
+                and (oh.cue == h.cue or not oh.cue or not h.cue)
                 and _same_place(op, place, summary(os_) or summary(s))
             ):
                 dup = True
@@ -339,14 +359,14 @@ def _one_per_event(
     # (any scope: a headline's "800 killed or wounded" sums the statistics the body counts)
     # (same day: a vague figure of another day's event, or of the same sentence, is its own)
     counted: dict[tuple, set] = {}
-    for h, s, p, d in out:
+    for h, s, p, _d in out:
         if h.count is not None:
             for sc in (h.scope, "any"):
-                counted.setdefault((h.kind, _admin1(p), sc), set()).add((s.index, d))
+                counted.setdefault((h.kind, _admin1(p), sc), set()).add((s.index, h.day))
 
     def restated(h: Hit, s: Sentence, p: Place | None, d: str | None) -> bool:
         got = counted.get((h.kind, _admin1(p), "any" if h.scope == "incident" else h.scope), ())
-        return any(si != s.index and (cd == d or headline(s)) for si, cd in got)
+        return any(si != s.index and (cd == h.day or headline(s)) for si, cd in got)
 
     out = [it for it in out if it[0].count is not None or not restated(*it)]
     # a headline figure the body does not repeat, where the body counts the same kind in the

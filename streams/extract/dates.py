@@ -10,16 +10,66 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-__all__ = ["event_date", "publication_date"]
+__all__ = ["day_key", "event_date", "mask_report_days", "publication_date"]
 
 _AR_DAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
 _EN_DAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 _AR_BEFORE_YESTERDAY = re.compile(r"\bاول امس\b|\bاول من امس\b")
 _AR_YESTERDAY = re.compile(r"\bامس\b|\bالليله الماضيه\b|\bليله امس\b|\bالبارحه\b")
+_AR_TODAY = re.compile(r"\b(?:صباح |مساء |ظهر |فجر )?اليوم\b")
 _AR_DAY = re.compile(r"\b(?:يوم )?(الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد)\b")
 _EN_YESTERDAY = re.compile(r"\byesterday\b|\blast night\b")
 _EN_DAY = re.compile(r"\b(?:on |last |on last )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+# A day named right after a reporting verb dates the report, not the event:
+# "وقال المرصد في بيان أمس إن ..." , "أرقام أصدرها أمس الخميس", "the Observatory said on Monday".
+# The words between verb and day may not open the reported clause (إن، بأن، أنه).
+_AR_DAYWORD = r"(?:امس|اليوم|الليله|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد)"
+_AR_REPORT_DAY = re.compile(
+    r"\b[وف]?(?:قال|قالت|يقول|تقول|افاد|افادت|ذكر|ذكرت|اعلن|اعلنت|اكد|اكدت|اوضح|اوضحت|اشار|اشارت|"
+    r"نشر|نشرت|اصدر|اصدرت|اصدرها|اصدره|صرح|صرحت|وثق|وثقت)\b"
+    r"(?:\s+(?!(?:ان|بان|انه|بانه|انها|عن|الي|ب?مقتل|ب?اصابه)\b)\S+){0,8}?"
+    r"\s+(?:(?:يوم|مساء|صباح|ظهر|ليل)\s+)?(" + _AR_DAYWORD + r"(?:\s+" + _AR_DAYWORD + r")?)\b"
+)
+_EN_REPORT_DAY = re.compile(
+    r"\b(?:said|says|reported|announced|stated|added|told \w+|confirmed)"
+    r"(?: in (?:a|its) (?:statement|report|bulletin))?(?: on)?\s+"
+    r"(yesterday|today|(?:last )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+)
+
+
+def mask_report_days(text: str, lang: str) -> str:
+    """``text`` with the days that date a report (not an event) blanked, same length."""
+    rx = _AR_REPORT_DAY if lang == "ar" else _EN_REPORT_DAY
+    if not rx.search(text):
+        return text
+    return rx.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + " " * (m.end(1) - m.start(1)), text)
+
+
+def day_key(text: str, lang: str) -> str:
+    """The day a sentence speaks of, relative to publication ("-1", "wd3", "0"): lets two
+    statements be compared by day even when the publication date is unknown; "" when the
+    sentence names no day."""
+    text = mask_report_days(text, lang)
+    if lang == "ar":
+        if _AR_BEFORE_YESTERDAY.search(text):
+            return "-2"
+        if _AR_TODAY.search(text):  # "اليوم الخميس": the weekday names today
+            return "0"
+        if _AR_YESTERDAY.search(text):  # "أمس السبت"
+            return "-1"
+        day = _AR_DAY.search(text)
+        if day:
+            return f"wd{_AR_DAYS[day.group(1)]}"
+        if _AR_YESTERDAY.search(text):
+            return "-1"
+    else:
+        day = _EN_DAY.search(text)
+        if day:
+            return f"wd{_EN_DAYS[day.group(1)]}"
+        if _EN_YESTERDAY.search(text):
+            return "-1"
+    return ""
 
 
 def publication_date(published_at: object) -> date | None:
@@ -39,6 +89,7 @@ def event_date(text: str, pub: date | None, lang: str) -> str | None:
     """Event date (ISO) for normalised sentence ``text`` published on ``pub``."""
     if pub is None:
         return None
+    text = mask_report_days(text, lang)
     if lang == "ar":
         if _AR_BEFORE_YESTERDAY.search(text):
             return (pub - timedelta(days=2)).isoformat()

@@ -25,3 +25,5 @@ class Hit:
     group_span: tuple[int, int] | None = None
     scope: str = "incident"
     sentence: int = 0
+    day: str = "0"  # the statement's date, or its relative day when the date is unknown
+    cue: str = ""  # the day the sentence names (dates.day_key), "" when it names none
