@@ -32,7 +32,9 @@ _INCIDENT_DAY = re.compile(
     r"\b(امس|اليوم|الليله|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد|ميدانيا|"
     r"yesterday|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
 )
-_CONTINUES = re.compile(r"^(و?القتلي هم|و?هم |these |they |the casualties are|among them|بينهم)")
+_CONTINUES = re.compile(
+    r"^(و?القتلي هم|و?هم |these |they |the casualties are|among them|بينهم|(?:و?(?:اسفرت|ادت|خلفت) )?هذه )"
+)
 _CASUALTY_WORDS = frozenset({"حياه", "جروح", "جراح", "اصابه", "اصابات", "جرحي", "قتلي", "مصرع", "حتف"})
 # Cheap pre-filter: a sentence without one of these stems cannot hold a casualty statement.
 _MAY_HAVE = {
@@ -109,15 +111,16 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     may_have = _MAY_HAVE[lang]
 
     found: list[tuple[Hit, Sentence, Place | None, str | None]] = []
-    prev_cumulative = False
+    prev_cumulative = prev_statistic = False
     cumulative_re = _cumulative_re(lang)
     full = nt.text
     for sent in sents:
         if not may_have.search(full, sent.start, sent.end):
-            if prev_cumulative:
-                stext = full[sent.start : sent.end]
-                if _INCIDENT_DAY.search(mask_report_days(stext, lang)) and not cumulative_re.search(stext):
-                    prev_cumulative = False
+            stext = full[sent.start : sent.end]
+            if cumulative_re.search(stext):
+                prev_statistic = True  # "398 attacks since June" then "these attacks claimed ..."
+            elif _INCIDENT_DAY.search(mask_report_days(stext, lang)):
+                prev_cumulative = prev_statistic = False
             continue
         hits = engine(sent, lex)
         if not hits:
@@ -128,9 +131,10 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
             not cumulative
             and prev_cumulative
             and (_CONTINUES.search(stext) or not _INCIDENT_DAY.search(mask_report_days(stext, lang)))
-        ):
+        ) or (not cumulative and prev_statistic and _CONTINUES.search(stext)):
             cumulative = True
         prev_cumulative = cumulative
+        prev_statistic = False
         date = event_date(stext, pub, lang)
         cue = day_key(stext, lang)
         day = date or cue or "0"
@@ -141,6 +145,7 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
             found.append((h, sent, place, date))
 
     found = _remainder(found, full)
+    found = _same_attack(found, full)
     kept = _one_per_event(found, title_end, _headlines(full, sents, title_end))
     return [_record(aid, lang, nt, h, sent, place, date) for h, sent, place, date in kept]
 
@@ -276,6 +281,39 @@ def _remainder(found: list, full: str) -> list:
     return out
 
 
+_SAME_ATTACK = re.compile(
+    r"\b(?:other|more|another|additional)\b.{0,40}\b(?:in|by|during) the same "
+    r"(?:attack|strike|raid|bombardment|shelling|explosion|blast|incident|massacre)|"
+    r"(?:اخرين|اخرون|اخري|اضافيين|اخر)\b.{0,40}(?:في|ب|جراء) ?(?:الهجوم|القصف|الغاره|التفجير|الانفجار|"
+    r"الاستهداف|المجزره|الحادثه) (?:نفسه|ذاته|نفسها|ذاتها)"
+)
+
+
+def _same_attack(found: list, full: str) -> list:
+    """ "N other civilians died in the same attack": the figure adds to the attack's earlier
+    same-kind count (one event, one mention: ANNOTATION 1)."""
+    out: list = []
+    for item in found:
+        h, s, _place, _date = item
+        prev = None
+        if h.count is not None and h.scope == "incident" and _SAME_ATTACK.search(full, h.start, s.end):
+            prev = next(
+                (
+                    k
+                    for k in range(len(out) - 1, -1, -1)
+                    if out[k][0].kind == h.kind and out[k][1].index < s.index
+                ),
+                None,
+            )
+        if prev is None or out[prev][0].count is None:
+            out.append(item)
+            continue
+        p = out[prev][0]
+        p.count += h.count
+        p.count_max = None if p.count_max is None or h.count_max is None else p.count_max + h.count
+    return out
+
+
 def _headlines(full: str, sents: list[Sentence], title_end: int) -> set[int]:
     """Indices of the headline's sentences and of body sentences that repeat them word for word."""
     heads = {full[s.start : s.end] for s in sents if s.start < title_end}
@@ -384,7 +422,9 @@ def _one_per_event(
     ]
     drop: set[int] = set()
     for idx, (h, s, p, _d) in enumerate(out):
-        if h.count is None or h.count < 3 or h.scope != "incident":
+        # "at least two" in the lead may sum two one-victim attacks told below
+        low = 2 if summary(s) and h.count_max is None else 3
+        if h.count is None or h.count < low or h.scope != "incident":
             continue
         parts = [
             x
