@@ -144,6 +144,9 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
             place = _choose_place(h, sent, sents, places, place_starts, title_end, full)
             found.append((h, sent, place, date))
 
+    found = [
+        it for it in found if not _HEDGED.search(full, max(it[1].start, it[0].start - 30), it[0].start + 1)
+    ]
     found = _remainder(found, full)
     found = _same_attack(found, full)
     kept = _one_per_event(found, title_end, _headlines(full, sents, title_end))
@@ -281,6 +284,11 @@ def _remainder(found: list, full: str) -> list:
     return out
 
 
+# an unconfirmed report of a figure ("وأنباء عن 5 قتلى آخرين", "unconfirmed reports of 3 dead")
+# is not yet a casualty statement (ANNOTATION: conservative counts)
+_HEDGED = re.compile(
+    r"(?:انباء|معلومات غير مؤكده|انباء غير مؤكده) (?:عن|بـ?) ?\S*$|unconfirmed reports? of \S*$"
+)
 _SAME_ATTACK = re.compile(
     r"\b(?:other|more|another|additional)\b.{0,40}\b(?:in|by|during) the same "
     r"(?:attack|strike|raid|bombardment|shelling|explosion|blast|incident|massacre)|"

@@ -56,3 +56,10 @@ def test_lead_at_least_two_is_the_sum_of_two_single_killings():
         "A roadside bomb killed an officer near the town of Tafas on Tuesday."
     )
     assert _got(run(body, lang="en")) == [("killed", 1), ("killed", 1)]
+
+
+def test_unconfirmed_report_of_a_figure_is_not_a_mention():
+    body = "قتل 8 مدنيين بغارة على بلدة كفرنبل جنوب إدلب، وسط أنباء عن 4 قتلى آخرين تحت الأنقاض."
+    assert _got(run(body)) == [("killed", 8)]
+    en = "Jets killed 5 civilians in Ariha on Monday. There were unconfirmed reports of 3 dead in Sarmin."
+    assert _got(run(en, lang="en")) == [("killed", 5)]
