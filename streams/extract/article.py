@@ -126,17 +126,18 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
         if not hits:
             continue
         stext = full[sent.start : sent.end]
+        mtext = mask_report_days(stext, lang)
         cumulative = cumulative_re.search(stext) is not None
         if (
             not cumulative
             and prev_cumulative
-            and (_CONTINUES.search(stext) or not _INCIDENT_DAY.search(mask_report_days(stext, lang)))
+            and (_CONTINUES.search(stext) or not _INCIDENT_DAY.search(mtext))
         ) or (not cumulative and prev_statistic and _CONTINUES.search(stext)):
             cumulative = True
         prev_cumulative = cumulative
         prev_statistic = False
-        date = event_date(stext, pub, lang)
-        cue = day_key(stext, lang)
+        date = event_date(mtext, pub, lang, masked=True)
+        cue = day_key(mtext, lang, masked=True)
         day = date or cue or "0"
         for h in hits:
             h.day, h.cue = day, cue

@@ -46,11 +46,12 @@ def mask_report_days(text: str, lang: str) -> str:
     return rx.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + " " * (m.end(1) - m.start(1)), text)
 
 
-def day_key(text: str, lang: str) -> str:
+def day_key(text: str, lang: str, masked: bool = False) -> str:
     """The day a sentence speaks of, relative to publication ("-1", "wd3", "0"): lets two
     statements be compared by day even when the publication date is unknown; "" when the
     sentence names no day."""
-    text = mask_report_days(text, lang)
+    if not masked:
+        text = mask_report_days(text, lang)
     if lang == "ar":
         if _AR_BEFORE_YESTERDAY.search(text):
             return "-2"
@@ -85,11 +86,13 @@ def publication_date(published_at: object) -> date | None:
         return None
 
 
-def event_date(text: str, pub: date | None, lang: str) -> str | None:
-    """Event date (ISO) for normalised sentence ``text`` published on ``pub``."""
+def event_date(text: str, pub: date | None, lang: str, masked: bool = False) -> str | None:
+    """Event date (ISO) for normalised sentence ``text`` published on ``pub`` (``masked``: the
+    report days are already blanked)."""
     if pub is None:
         return None
-    text = mask_report_days(text, lang)
+    if not masked:
+        text = mask_report_days(text, lang)
     if lang == "ar":
         if _AR_BEFORE_YESTERDAY.search(text):
             return (pub - timedelta(days=2)).isoformat()
