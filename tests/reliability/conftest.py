@@ -27,5 +27,6 @@ def expected(corpus):
 
 def new_deployment(bootstrap: str, base_dir, **kwargs) -> Deployment:
     tag = uuid.uuid4().hex[:8]
-    return Deployment(bootstrap=bootstrap, prefix=f"r{tag}.", app_id=f"hasila-r{tag}", base_dir=base_dir,
-                      **kwargs)
+    return Deployment(
+        bootstrap=bootstrap, prefix=f"r{tag}.", app_id=f"hasila-r{tag}", base_dir=base_dir, **kwargs
+    )

@@ -57,8 +57,12 @@ def make_corpus(n_events: int = 600, seed: int = 11, days: int = 28) -> list[dic
         # Syndicated copies: the same text under another source, id and url.
         for r, original in enumerate(reports):
             if rng.random() < 0.35:
-                copy = dict(original, id=f"{original['id']}-copy{r}", source=rng.choice(COPY_SOURCES),
-                            url=f"https://mirror.example/{original['id']}/{r}")
+                copy = dict(
+                    original,
+                    id=f"{original['id']}-copy{r}",
+                    source=rng.choice(COPY_SOURCES),
+                    url=f"https://mirror.example/{original['id']}/{r}",
+                )
                 articles.append(copy)
         # A toll update later the same day: more killed than first reported.
         if rng.random() < 0.4:
@@ -67,9 +71,9 @@ def make_corpus(n_events: int = 600, seed: int = 11, days: int = 28) -> list[dic
     articles.sort(key=lambda a: a["published_at"])
     window = 40
     for start in range(0, len(articles), window):
-        chunk = articles[start:start + window]
+        chunk = articles[start : start + window]
         rng.shuffle(chunk)
-        articles[start:start + window] = chunk
+        articles[start : start + window] = chunk
     return articles
 
 

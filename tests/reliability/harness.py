@@ -12,6 +12,7 @@ order, and a consumer reads a missing key and a zero one alike.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -36,8 +37,9 @@ def standing(incidents: Iterable[dict]) -> dict[str, tuple]:
         if cur is None or rec["version"] >= cur["version"]:
             latest[rec["incident_id"]] = rec
     return {
-        k: tuple(orjson.dumps(v[f]) for f in INCIDENT_FIELDS) + (tuple(sorted(v["article_ids"])),)
-        for k, v in latest.items() if v["status"] != "merged"
+        k: (*tuple(orjson.dumps(v[f]) for f in INCIDENT_FIELDS), tuple(sorted(v["article_ids"])))
+        for k, v in latest.items()
+        if v["status"] != "merged"
     }
 
 
@@ -73,8 +75,11 @@ def diff(expected: dict, got: dict, limit: int = 5) -> str:
     missing = sorted(set(expected) - set(got))
     extra = sorted(set(got) - set(expected))
     changed = sorted(k for k in set(expected) & set(got) if expected[k] != got[k])
-    lines = [f"missing {len(missing)}: {missing[:limit]}", f"extra {len(extra)}: {extra[:limit]}",
-             f"different {len(changed)}:"]
+    lines = [
+        f"missing {len(missing)}: {missing[:limit]}",
+        f"extra {len(extra)}: {extra[:limit]}",
+        f"different {len(changed)}:",
+    ]
     for k in changed[:limit]:
         lines.append(f"  {k}: expected {expected[k]}\n  {' ' * len(k)}  got      {got[k]}")
     return "\n".join(lines)
@@ -82,9 +87,15 @@ def diff(expected: dict, got: dict, limit: int = 5) -> str:
 
 async def snapshot(bootstrap: str, topic: str) -> list[dict]:
     """Every record of ``topic`` up to its current end, decoded."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                                auto_offset_reset="earliest", fetch_max_bytes=32 * 1024 * 1024,
-                                max_partition_fetch_bytes=16 * 1024 * 1024, request_timeout_ms=15000)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        fetch_max_bytes=32 * 1024 * 1024,
+        max_partition_fetch_bytes=16 * 1024 * 1024,
+        request_timeout_ms=15000,
+    )
     await consumer.start()
     try:
         parts = consumer.partitions_for_topic(topic)
@@ -128,12 +139,17 @@ class Outcome:
     def counts(self) -> dict[str, int]:
         inc_keys = {(r["incident_id"], r["version"]) for r in self.incidents}
         agg_keys = {(r["key"], r["version"]) for r in self.aggregates}
-        return {"incident_records": len(self.incidents), "incident_versions": len(inc_keys),
-                "aggregate_records": len(self.aggregates), "aggregate_versions": len(agg_keys)}
+        return {
+            "incident_records": len(self.incidents),
+            "incident_versions": len(inc_keys),
+            "aggregate_records": len(self.aggregates),
+            "aggregate_versions": len(agg_keys),
+        }
 
 
-async def wait_for_match(dep: Deployment, exp_incidents: dict, exp_totals: dict, *,
-                         timeout: float, settle: float = 0.0) -> Outcome:
+async def wait_for_match(
+    dep: Deployment, exp_incidents: dict, exp_totals: dict, *, timeout: float, settle: float = 0.0
+) -> Outcome:
     """Poll the output topics until both summaries equal the expected ones (or the timeout)."""
     started = time.monotonic()
     deadline = started + timeout
@@ -160,17 +176,15 @@ async def feed(dep: Deployment, lines: list[bytes], chunk: int = 150, pause: flo
     """Produce the input in chunks with pauses, so faults land while articles are still arriving."""
     topic = dep.topic("articles.raw")
     for start in range(0, len(lines), chunk):
-        part = lines[start:start + chunk]
+        part = lines[start : start + chunk]
         await produce(dep.bootstrap, topic, [(orjson.loads(line)["id"].encode(), line) for line in part])
         await asyncio.sleep(pause)
 
 
 def sigkill(proc: subprocess.Popen) -> None:
     """SIGKILL the worker's whole process group (it runs in its own session) and reap it."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait(10)
 
 
