@@ -23,6 +23,12 @@ of mentions against the deduplicated total and the synthetic truth.
 measures deduplication alone on the dev set: the *gold* mentions of
 /work/shared/eval/dev.jsonl (so extraction errors do not count) go through the
 deduplicator, and the incidents are scored with score_incidents.py.
+
+    .venv/bin/python bench/bench_dedup.py --batch-dir DIR
+
+scores the output of ``hasila batch ../shared/eval/dev_articles.jsonl --out DIR``
+(end to end) and prints the naive sum of its incident mentions against the
+deduplicated total.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import argparse
 import csv
 import hashlib
 import random
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -173,7 +180,6 @@ def state_bytes(stores: dict) -> tuple[int, int]:
 def dev_gold() -> None:
     """Dedup of the dev set's gold mentions, scored against the incident groups."""
     import json
-    import subprocess
     import tempfile
 
     ev = Path("/work/shared/eval")
@@ -224,12 +230,39 @@ def dev_gold() -> None:
     print(f"naive sum {naive}, deduplicated {total}: the naive sum over-counts x{naive / total:.2f}")
 
 
+def batch_dir(out: Path) -> None:
+    """Score a ``hasila batch`` output directory: pairs, and the naive over-count."""
+    ev = Path("/work/shared/eval")
+    mentions = [orjson.loads(x) for x in (out / "mentions.jsonl").read_bytes().splitlines() if x.strip()]
+    latest: dict[str, dict] = {}
+    for line in (out / "incidents.jsonl").read_bytes().splitlines():
+        if line.strip():
+            rec = orjson.loads(line)
+            if rec["version"] >= latest.get(rec["incident_id"], {}).get("version", 0):
+                latest[rec["incident_id"]] = rec
+    final = [r for r in latest.values() if r["status"] != "merged"]
+    scorer = [sys.executable, str(ev / "score_incidents.py"), str(ev / "incidents_dev.json")]
+    score = subprocess.run(
+        [*scorer, str(out / "incidents.jsonl")], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    naive = sum(m["count"] or 0 for m in mentions if m["scope"] == "incident")
+    undated = sum(1 for m in mentions if m["scope"] == "incident" and not m["event_date"])
+    total = sum(r["count_best"] or 0 for r in final)
+    print(f"batch mentions: {len(mentions)} ({undated} incident mentions without event date)")
+    print(score)
+    print(f"naive sum {naive}, deduplicated {total}: the naive sum over-counts x{naive / total:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=20_000)
     ap.add_argument("--per-article", type=int, default=5)
     ap.add_argument("--dev-gold", action="store_true", help="dedup the dev gold mentions")
+    ap.add_argument("--batch-dir", type=Path, help="score a `hasila batch --out` directory of the dev set")
     args = ap.parse_args()
+    if args.batch_dir:
+        batch_dir(args.batch_dir)
+        return
     if args.dev_gold:
         dev_gold()
         return

@@ -287,14 +287,17 @@ class Deduplicator:
                     score[n["c"]] += 1
                     if m["n"] is not None and m["n"] == n["n"]:
                         agree[n["c"]] += 1
-        best, best_key = None, None
+        best, best_key, n_cands = None, None, 0
         for cand, s in score.items():
             cc = st[f"c|{cand}"]
             if cc["rank"] <= comp["rank"]:
                 continue
+            n_cands += 1
             key = (agree[cand], s, cc["dmax"] or "", _neg(cand))
             if best_key is None or key > best_key:
                 best, best_key = cand, key
+        if comp["dmax"] is None and n_cands > 1:
+            best = None  # an undated report that fits two incidents is ambiguous: apart
         if best == comp["par"]:
             return False
         if comp["par"] is not None:

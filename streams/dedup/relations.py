@@ -12,9 +12,15 @@ keeps in state. Two mentions of the same kind in the same governorate can be:
   everything it is compatible with, so a vague "3 killed in Daraa" cannot
   bridge two separate town incidents into one.
 
-A mention with no date at all (no event date, no publication date) relates
-only to its own copies: it cannot be placed in time, and matching it to every
-report of the same town in any year merges unrelated events.
+A mention with no date at all (no event date, no publication date) cannot be
+placed in time: matching it to every report of the same town in any year
+merges unrelated events. It is linked to its own copies, and *nested* under a
+dated report only when the other evidence is strong and specific, as a
+careful human coder would match it (:func:`undated_match`): the same precise
+place (same exact p-code chain, and not two different named neighbourhoods),
+the same kind, compatible victims and compatible figures (both given, and
+overlapping or one a toll update of the other). The deduplicator then attaches it only when
+exactly one incident qualifies; with two or more it stays apart (ambiguous).
 
 Groups must be compatible (when both are named, their words must overlap).
 Victim classes (civilian / combatant) do *not* separate incidents -- one
@@ -37,6 +43,7 @@ __all__ = [
     "mention_date",
     "place_chain",
     "relation",
+    "undated_match",
 ]
 
 LINK = 1
@@ -50,6 +57,7 @@ _GROUP_STOP = {
     "التابع", "لل", "forces", "force", "the", "of", "and", "al", "syrian", "members", "fighters",
     "pro", "government", "group", "groups", "militia", "militias",
 }  # fmt: skip
+_QUARTER = re.compile(r"(?:^|\s)(?:حي|حاره|الحي|neighbou?rhood(?: of)?|district of)\s+(?:ال)?(\w+)")
 _UPDATE = re.compile(
     r"ارتفع|ارتفاع|ترتفع|يرتفع|حصيله (?:جديده|محدثه)|"
     r"\b(?:rose|risen|rises|rising|climbed|climbs|increased|jumped)\b|\b(?:updated|new) (?:death )?toll"
@@ -116,10 +124,62 @@ def compact(mention: dict, partition: str, evidence_chars: int = 300) -> dict:
         "src": art.get("source"),
         "url": art.get("url"),
         "ev": evidence[:evidence_chars],
+        "q": quarter((mention.get("region") or {}).get("place")),
         "upd": bool(_UPDATE.search(normalize_text(evidence + " " + title))),
         "l1": [],
         "lc": [],
     }
+
+
+def quarter(place: str | None) -> str | None:
+    """The neighbourhood a place string names ("حي طي" -> "طي"), normalised, or None.
+
+    Neighbourhoods are resolved to their city's p-code, so two reports of one
+    city can still be told apart by the quarter they name.
+    """
+    if not place:
+        return None
+    m = _QUARTER.search(normalize_text(place))
+    return m.group(1) if m else None
+
+
+def _interval(m: dict) -> tuple[int, float]:
+    """The range of a figure: exact ``n``, a lower bound, or unknown (0..inf)."""
+    lo = m["lo"] if m["lo"] is not None else (m["n"] if m["n"] is not None else 0)
+    if m["hi"] is not None:
+        return lo, m["hi"]
+    return (lo, m["n"]) if m["n"] is not None and m["lo"] is None else (lo, float("inf"))
+
+
+def _figures_compatible(a: dict, b: dict) -> bool:
+    """Both reports give a figure, and the figures overlap or one is a toll
+    update at least as high as the other. An unquantified report ("others were
+    wounded") contradicts nothing but is no evidence either: no match."""
+    if a["n"] is None or b["n"] is None:  # unquantified ("at least one"): no figure given
+        return False
+    alo, ahi = _interval(a)
+    blo, bhi = _interval(b)
+    if alo <= bhi and blo <= ahi:
+        return True
+    return (a["upd"] and alo >= blo) or (b["upd"] and blo >= alo)
+
+
+def undated_match(a: dict, b: dict) -> bool:
+    """An undated and a dated report that a careful coder would call one event.
+
+    Both exact and at the same p-code chain, not naming two different
+    neighbourhoods, victims compatible (equal or one unknown), figures
+    compatible. Kind and groups are checked by :func:`relation`.
+    """
+    if (a["dn"] is None) == (b["dn"] is None):
+        return False
+    if a["ch"][3] is None or a["ch"] != b["ch"]:
+        return False
+    if a.get("q") and b.get("q") and a["q"] != b["q"]:
+        return False
+    if a["v"] != b["v"] and "unknown" not in (a["v"], b["v"]):
+        return False
+    return _figures_compatible(a, b)
 
 
 def _nested(a: list, b: list) -> bool:
@@ -142,8 +202,11 @@ def relation(a: dict, b: dict, window: int, duplicates: bool = False) -> int:
     if duplicates and a["n"] == b["n"] and a["lo"] == b["lo"] and a["hi"] == b["hi"]:
         return LINK
     da, db = a["dn"], b["dn"]
-    if da is None or db is None or abs(da - db) > window:
-        return 0  # a report with no date at all cannot be placed in time
+    if da is None or db is None:
+        # a report with no date at all: only strong, specific evidence places it
+        return NEST if undated_match(a, b) else 0
+    if abs(da - db) > window:
+        return 0
     if not _nested(a["ch"], b["ch"]):
         return 0
     return LINK if a["ch"] == b["ch"] else NEST

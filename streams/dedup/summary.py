@@ -12,7 +12,8 @@ Counts follow Iraq Body Count / UCDP: keep the range of what sources say.
   ("at least 10", "dozens", unquantified).
 * ``count_best``: if some source reports a toll *update* ("the toll rose
   to ...", ارتفاع حصيلة), the figure of the latest such update by
-  publication time. Otherwise the figure most independent sources agree on
+  publication time (an undated update when it is higher: tolls rise).
+  Otherwise the figure most independent sources agree on
   (copies of one article vote once); with no single most-supported figure,
   the lower median of the independent figures -- conservative, not extreme.
   Null when no source gives a number.
@@ -63,8 +64,11 @@ def best_count(figures: list[dict]) -> int | None:
     if not numbered:
         return None
     updates = [f for f in numbered if f["upd"] and f["pub"]]
-    if updates:
-        return max(updates, key=lambda f: (f["pub"], f["n"]))["n"]
+    undated = [f["n"] for f in numbered if f["upd"] and not f["pub"]]
+    if updates or undated:
+        # tolls rise: an undated update is later than the dated ones it exceeds
+        latest = max(updates, key=lambda f: (f["pub"], f["n"]))["n"] if updates else None
+        return max(undated) if undated and (latest is None or max(undated) > latest) else latest
     if len(numbered) == 1:
         return numbered[0]["n"]
     by_group: dict[str, list[int]] = defaultdict(list)

@@ -1,7 +1,9 @@
 """Builders for dedup tests: articles and mentions written for the tests.
 
 Place p-codes are facts from the OCHA COD-AB gazetteer (CC BY-IGO), e.g.
-Kafr Nobol C4068 and its neighbour Has C4058 (sub-district SY070203).
+Kafr Nobol C4068 and its neighbour Has C4058 (sub-district SY070203);
+Qamishli city C4564 (SY080200), whose neighbourhoods Tayy and Qaddour Bek
+resolve to the city's p-code.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ PLACES = {
     "maarra_district": ("SY07", "SY0702", None, "SY0702", "منطقة معرة النعمان", "district"),
     "idlib_gov": ("SY07", None, None, "SY07", "ريف إدلب", "governorate"),
     "saraqeb": ("SY07", "SY0700", "SY070003", "C3916", "سراقب", "exact"),
+    "qamishli": ("SY08", "SY0802", "SY080200", "C4564", "القامشلي", "exact"),
+    "qamishli_tayy": ("SY08", "SY0802", "SY080200", "C4564", "حي طي", "exact"),
+    "qamishli_qaddour": ("SY08", "SY0802", "SY080200", "C4564", "حي قدور بك", "exact"),
+    "hasakah_gov": ("SY08", None, None, "SY08", "ريف الحسكة", "governorate"),
     "nowhere": (None, None, None, None, None, "none"),
 }
 

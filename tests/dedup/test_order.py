@@ -16,7 +16,10 @@ from hypothesis import strategies as st
 from streams.dedup import DedupConfig, Deduplicator, partition_of
 from tests.dedup.helpers import INCIDENT, JsonStore, active, article, body, mention
 
-PLACES = ["kafrnabl", "has", "maarra", "maarra_district", "idlib_gov", "saraqeb", "nowhere"]
+PLACES = [
+    "kafrnabl", "has", "maarra", "maarra_district", "idlib_gov", "saraqeb", "nowhere",
+    "qamishli", "qamishli_tayy", "qamishli_qaddour", "hasakah_gov",
+]  # fmt: skip
 GROUPS = [None, None, "قوات النظام", "هيئة تحرير الشام"]
 
 
