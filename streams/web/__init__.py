@@ -23,8 +23,11 @@ __all__ = ["register_views"]
 def register_views(rt: Runtime) -> None:
     """Register /health and /metrics (and the API, where present) on ``rt.app``."""
     app = rt.app
-    # Faust's sensors (messages, commit latency, rebalances) in Hasila's registry; /metrics is ours.
-    setup_prometheus_sensors(app, pattern="/faust-metrics", registry=rt.registry, name_prefix="hasila_faust")
+    if rt.settings.faust_sensors:
+        # Faust's sensors (messages, commit latency, rebalances) in Hasila's registry, served on
+        # /metrics with ours. Off by default: they label every message and table operation.
+        setup_prometheus_sensors(app, pattern="/faust-metrics", registry=rt.registry,
+                                 name_prefix="hasila_faust")
 
     @app.page("/health")
     async def health(self: web.View, request: web.Request) -> web.Response:
