@@ -1,0 +1,50 @@
+"""SIGKILL the worker at random moments while it processes a stream; the final result must not change."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+
+import pytest
+
+from .conftest import new_deployment
+from .harness import diff, feed, log_tails, sigkill, standing, totals, version_conflicts, wait_for_match
+
+pytestmark = [pytest.mark.kafka, pytest.mark.slow]
+
+KILLS = 4
+
+
+@pytest.mark.parametrize("store", ["rocksdb://", "memory://"])
+async def test_sigkilled_worker_restarts_to_the_undisturbed_result(
+    kafka_broker, tmp_path, corpus, expected, store
+):
+    exp_incidents, exp_totals = expected
+    dep = new_deployment(kafka_broker.bootstrap, tmp_path, partitions=4, store=store)
+    seed = int(os.environ.get("HASILA_FAULT_SEED") or random.randrange(1 << 16))
+    rng = random.Random(seed)
+    try:
+        dep.start_worker(0)
+        feeding = asyncio.create_task(feed(dep, corpus))
+        for _ in range(KILLS):
+            await asyncio.sleep(rng.uniform(2.0, 8.0))
+            assert dep.workers[-1].poll() is None, "worker died on its own:\n" + log_tails(dep, [0])
+            sigkill(dep.workers[-1])
+            await asyncio.to_thread(dep.start_worker, 0)
+        await feeding
+        out = await wait_for_match(dep, exp_incidents, exp_totals, timeout=240, settle=5)
+        print(
+            f"\n[{store} seed={seed}] {len(corpus)} articles, {KILLS} SIGKILLs, match={out.matched} "
+            f"after {out.seconds:.0f}s of waiting; {out.counts()}"
+        )
+        assert out.matched, (
+            f"seed {seed}: after {KILLS} kills the stream differs from the batch run\nincidents: "
+            f"{diff(exp_incidents, standing(out.incidents))}\naggregates: "
+            f"{diff(exp_totals, totals(out.aggregates))}\n{log_tails(dep, [0])}"
+        )
+        assert standing(out.incidents) == exp_incidents and totals(out.aggregates) == exp_totals
+        assert version_conflicts(out.incidents, "incident_id") == []
+        assert version_conflicts(out.aggregates, "key") == []
+    finally:
+        dep.stop_all()
