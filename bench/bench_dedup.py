@@ -230,6 +230,22 @@ def dev_gold() -> None:
     print(f"naive sum {naive}, deduplicated {total}: the naive sum over-counts x{naive / total:.2f}")
 
 
+class CountingStore(dict):
+    """A dict store that counts assignments and deletions: in the stream each
+    one is a changelog record, so fewer writes per mention is a faster worker."""
+
+    writes = 0
+    deletes = 0
+
+    def __setitem__(self, key, value) -> None:
+        CountingStore.writes += 1
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key) -> None:
+        CountingStore.deletes += 1
+        super().__delitem__(key)
+
+
 def batch_dir(out: Path) -> None:
     """Score a ``hasila batch`` output directory: pairs, and the naive over-count."""
     ev = Path("/work/shared/eval")
@@ -272,7 +288,7 @@ def main() -> None:
           f"(generated in {gen:.1f}s; fingerprint {fp_ms * 1000:.3f} ms/article of ~1 KB)")  # fmt: skip
 
     config = DedupConfig(date_window_days=1, horizon_days=30)
-    stores: dict[str, dict] = {}
+    stores: dict[str, CountingStore] = {}
     dds: dict[str, Deduplicator] = {}
     latest: dict[str, dict] = {}
     emitted = 0
@@ -291,7 +307,7 @@ def main() -> None:
         key = partition_of(m)
         dd = dds.get(key)
         if dd is None:
-            dd = dds[key] = Deduplicator(stores.setdefault(key, {}), config)
+            dd = dds[key] = Deduplicator(stores.setdefault(key, CountingStore()), config)
         for rec in dd.process(m):
             latest[rec["incident_id"]] = rec
             emitted += 1
@@ -309,6 +325,9 @@ def main() -> None:
     print(f"dedup: {len(mentions) / elapsed:,.0f} mentions/s wall, {len(mentions) / cpu:,.0f} "
           f"mentions/s CPU ({elapsed:.2f} s wall, {cpu:.2f} s CPU, one core, "
           f"{emitted:,} incident versions emitted)")  # fmt: skip
+    n = len(mentions)
+    print(f"store writes: {CountingStore.writes / n:.2f} assignments + {CountingStore.deletes / n:.2f} "
+          f"deletions per mention ({CountingStore.writes:,} + {CountingStore.deletes:,})")  # fmt: skip
     print(f"state at end: {keys:,} keys, {size / 1e6:.1f} MB serialised, {live:,} live mentions; "
           f"peak sampled: {peak_keys:,} keys, {peak_bytes / 1e6:.1f} MB")  # fmt: skip
     final = [r for r in latest.values() if r["status"] in ("active", "expired")]

@@ -99,6 +99,7 @@ class Deduplicator:
         dups, fresh = self._register_article(mention, part, mid)
 
         # relations with the candidates
+        links: list[str] = []
         for cid in self._candidates(rec, dups):
             other = st.get(f"m|{cid}")
             if other is None or other["k"] != rec["k"]:
@@ -106,27 +107,24 @@ class Deduplicator:
             rel = relation(rec, other, self.config.date_window_days, other["art"] in dups)
             if not rel:
                 continue
-            field = "l1" if rel == LINK else "lc"
-            rec[field].append(cid)
-            other[field] = [*other[field], mid]
+            if rel == LINK:  # links only matter now (components never split): not stored
+                links.append(cid)
+                continue
+            rec["lc"].append(cid)
+            other["lc"] = [*other["lc"], mid]
             st[f"m|{cid}"] = other
-        rec["c"] = mid
+        # the mention's own component is only written if it survives the merge
+        own = {"mem": [mid], "rank": rec["rank"], "par": None, "ch": [], "dmax": rec["d"]}
+        linked = sorted({self._comp_of(x) for x in links} | {mid})
+        rec["c"] = linked[0]  # the merged component keeps the smallest id
         st[f"m|{mid}"] = rec
         self._index(rec)
-        st[f"c|{mid}"] = {
-            "mem": [mid],
-            "rank": rec["rank"],
-            "par": None,
-            "ch": [],
-            "dmax": rec["d"],
-        }
 
-        linked = sorted({self._comp_of(x) for x in rec["l1"]} | {mid})
-        old_root = {c: self._root(c) for c in linked}
-        nested = self._nested_comps(linked)  # merging does not change their ids
+        old_root = {c: c if c == mid else self._root(c) for c in linked}
+        nested = self._nested_comps(linked, mid, own)  # merging does not change their ids
         for c in nested:
             old_root[c] = self._root(c)
-        new = self._merge(linked)
+        new = self._merge(linked, mid, own)
         # a neighbour's choice can only change if the grown component may be its parent
         rank = st[f"c|{new}"]["rank"]
         affected = {new} | {c for c in nested if st[f"c|{c}"]["rank"] < rank}
@@ -158,7 +156,9 @@ class Deduplicator:
         """
         st = self.store
         cutoff = self._cutoff(now_date)
-        st["wm"] = max(now_date, st.get("wm") or now_date)
+        wm = st.get("wm")
+        if wm is None or now_date > wm:  # written only when it moves: every write is logged
+            st["wm"] = now_date
         roots: set[str] = set()
         for part in st.get("parts") or []:
             dates = st.get(f"x|{part}") or []
@@ -216,12 +216,12 @@ class Deduplicator:
             if seen > 10_000:  # ranks strictly increase along parents: cannot happen
                 raise RuntimeError("cycle in incident forest")
 
-    def _nested_comps(self, comps: list[str]) -> set[str]:
-        """Components with a NEST relation to a member of ``comps``."""
+    def _nested_comps(self, comps: list[str], fresh_id: str, fresh: dict) -> set[str]:
+        """Components with a NEST relation to a member of ``comps`` (``fresh``: not stored yet)."""
         st = self.store
         out: set[str] = set()
         for c in comps:
-            comp = st.get(f"c|{c}")
+            comp = fresh if c == fresh_id else st.get(f"c|{c}")
             if comp is None:
                 continue
             for mid in comp["mem"]:
@@ -231,16 +231,25 @@ class Deduplicator:
                         out.add(n["c"])
         return out - set(comps)
 
-    def _merge(self, comps: list[str]) -> str:
-        """Union linked components into the one with the smallest id."""
+    def _merge(self, comps: list[str], fresh_id: str, fresh: dict) -> str:
+        """Union linked components into the one with the smallest id.
+
+        ``fresh`` is the new mention's own component (id ``fresh_id``, in
+        ``comps``), not stored yet: it is written only if it is the one kept,
+        and its mention already points to the kept id.
+        """
         st = self.store
         keep = comps[0]
+        base = fresh if keep == fresh_id else st[f"c|{keep}"]
         if len(comps) == 1:
+            if keep == fresh_id:
+                st[f"c|{keep}"] = base
             return keep
-        base = st[f"c|{keep}"]
         for other in comps[1:]:
-            oc = st[f"c|{other}"]
+            oc = fresh if other == fresh_id else st[f"c|{other}"]
             for mid in oc["mem"]:
+                if mid == fresh_id:
+                    continue
                 m = st[f"m|{mid}"]
                 m["c"] = keep
                 st[f"m|{mid}"] = m
@@ -261,7 +270,8 @@ class Deduplicator:
                 if pc is not None:
                     pc["ch"] = [c for c in pc["ch"] if c != other]
                     st[f"c|{oc['par']}"] = pc
-            del st[f"c|{other}"]
+            if other != fresh_id:
+                del st[f"c|{other}"]
         if base["par"] in comps:
             base["par"] = None
         base["ch"] = [c for c in base["ch"] if c not in comps]

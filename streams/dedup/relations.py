@@ -126,7 +126,6 @@ def compact(mention: dict, partition: str, evidence_chars: int = 300) -> dict:
         "ev": evidence[:evidence_chars],
         "q": quarter((mention.get("region") or {}).get("place")),
         "upd": bool(_UPDATE.search(normalize_text(evidence + " " + title))),
-        "l1": [],
         "lc": [],
     }
 
