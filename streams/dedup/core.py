@@ -455,9 +455,8 @@ class Deduplicator:
         st[key] = art
         return set(art["dups"]), fresh
 
-    @staticmethod
-    def _article_keys(part: str, art: dict) -> list[str]:
-        keys = [f"b|{part}|{b}" for b in art["bands"]]
+    def _article_keys(self, part: str, art: dict) -> list[str]:
+        keys = [f"b|{part}|{b}" for b in art["bands"][: self.config.index_bands]]
         if art["th"]:
             keys.append(f"h|{part}|{art['th']}")
         if art["uk"]:
