@@ -20,7 +20,7 @@ and Faust's sensors on every ``get``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
 __all__ = ["PrefixedStore", "ReadCache"]
@@ -29,13 +29,22 @@ _ABSENT = object()
 
 
 class ReadCache:
-    """A write-through cache of one table; call :meth:`clear` when partitions are assigned or revoked."""
+    """A cache of one table: write-through, or write-behind for the length of a batch.
 
-    __slots__ = ("_cache", "table")
+    Outside a batch every ``set`` goes to the table at once. Between :meth:`begin` and
+    :meth:`flush`, writes stay in the cache and each key remembers the ``owner`` (the event
+    being processed) that wrote it last; :meth:`flush` then writes every changed key once,
+    so a key rewritten by a hundred records of a batch costs one table write and one
+    changelog record. Call :meth:`clear` when partitions are assigned or revoked.
+    """
+
+    __slots__ = ("_cache", "_dirty", "owner", "table")
 
     def __init__(self, table: MutableMapping[str, Any]) -> None:
         self.table = table
         self._cache: dict[str, Any] = {}
+        self._dirty: dict[str, Any] | None = None
+        self.owner: Any = None
 
     def get(self, key: str) -> Any:
         value = self._cache.get(key, _ABSENT)
@@ -45,17 +54,42 @@ class ReadCache:
         return value
 
     def set(self, key: str, value: Any) -> None:
-        self.table[key] = value
         self._cache[key] = value
+        if self._dirty is None:
+            self.table[key] = value
+        else:
+            self._dirty[key] = self.owner
 
     def delete(self, key: str) -> None:
-        self._cache[key] = None
-        if self.table.get(key) is not None:
-            del self.table[key]
+        if self._dirty is None:
+            self._cache[key] = None
+            if self.table.get(key) is not None:
+                del self.table[key]
+        else:
+            self._cache[key] = None
+            self._dirty[key] = self.owner
+
+    def begin(self) -> None:
+        """Start a batch: writes are kept until :meth:`flush`."""
+        if self._dirty is None:
+            self._dirty = {}
+
+    def flush(self, write: Callable[[Any, str, Any], None]) -> int:
+        """End the batch: ``write(owner, key, value)`` for every changed key (value None = deleted).
+
+        Returns how many keys were written.
+        """
+        dirty, self._dirty = self._dirty or {}, None
+        for key, owner in dirty.items():
+            write(owner, key, self._cache.get(key))
+        return len(dirty)
 
     def clear(self) -> None:
-        """Forget everything (the next read of each key goes to the table)."""
-        self._cache.clear()
+        """Forget what was read (the next read of each key goes to the table); keep unflushed writes."""
+        if self._dirty:
+            self._cache = {key: self._cache.get(key) for key in self._dirty}
+        else:
+            self._cache.clear()
 
     def __len__(self) -> int:
         return len(self._cache)

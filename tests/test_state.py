@@ -55,3 +55,38 @@ def test_read_cache_writes_through_and_reads_once():
     table["SY08|c"] = 3  # written behind the cache's back, e.g. by changelog recovery
     cache.clear()
     assert store["c"] == 3
+
+
+def test_write_behind_batch_writes_each_key_once_with_its_owner():
+    class Recording(dict):
+        writes = 0
+
+        def __setitem__(self, key, value):
+            Recording.writes += 1
+            super().__setitem__(key, value)
+
+    table = Recording()
+    cache = ReadCache(table)
+    store = PrefixedStore(cache, "SY01|")
+    cache.begin()
+    for n in range(100):
+        cache.owner = f"event-{n}"
+        store["counter"] = n
+    store["gone"] = 1
+    del store["gone"]
+    assert Recording.writes == 0 and store["counter"] == 99  # reads see the batch's own writes
+    cache.clear()  # a rebalance in the middle of a batch must not lose its writes
+    written = []
+
+    def write(owner, key, value):
+        written.append((owner, key, value))
+        if value is None:
+            table.pop(key, None)
+        else:
+            table[key] = value
+
+    assert cache.flush(write) == 2
+    assert ("event-99", "SY01|counter", 99) in written and ("event-99", "SY01|gone", None) in written
+    assert table == {"SY01|counter": 99} and Recording.writes == 1
+    store["after"] = 5  # outside a batch: write-through again
+    assert table["SY01|after"] == 5

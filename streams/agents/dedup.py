@@ -12,6 +12,7 @@ from ..errors import HasilaError
 from ..pipeline import RegionalDedup
 from ..state import PrefixedStore
 from ..topology import DEDUP_STATE, INCIDENTS, MENTIONS, region_key
+from .batching import BATCH_MAX, BATCH_WITHIN, table_writer
 
 if TYPE_CHECKING:
     from ..app import Runtime
@@ -29,25 +30,34 @@ def register_dedup(rt: Runtime) -> None:
 
     @rt.app.agent(rt.topic(MENTIONS.name), name="dedup")
     async def dedup(stream):
-        table = rt.caches[DEDUP_STATE.name]
-        dedup_core = RegionalDedup(lambda key: PrefixedStore(table, f"{key}|"), config)
-        async for event in stream.events():
-            started = time.perf_counter()
-            try:
-                mention = loads(event.message.value)
-                validate("mention.v1.json", mention, code="E106")
-                changed = dedup_core.process(mention)
+        cache = rt.caches[DEDUP_STATE.name]
+        write = table_writer(rt.tables[DEDUP_STATE.name])
+        dedup_core = RegionalDedup(lambda key: PrefixedStore(cache, f"{key}|"), config)
+        async for events in stream.take_events(BATCH_MAX, BATCH_WITHIN):
+            cache.begin()
+            latest: dict[str, dict] = {}  # the last version of each incident the batch changed
+            for event in events:
+                started = time.perf_counter()
+                cache.owner = event
+                try:
+                    mention = loads(event.message.value)
+                    validate("mention.v1.json", mention, code="E106")
+                    changed = dedup_core.process(mention)
+                    for incident in changed:
+                        validate("incident.v1.json", incident)
+                except HasilaError as exc:
+                    await rt.deadletter("dedup", exc, event)
+                    continue
+                except Exception as exc:
+                    log.exception("dedup failed at offset %s", event.message.offset)
+                    await rt.deadletter("dedup", HasilaError("E301", repr(exc)[:500]), event)
+                    continue
                 for incident in changed:
-                    validate("incident.v1.json", incident)
-            except HasilaError as exc:
-                await rt.deadletter("dedup", exc, event)
-                continue
-            except Exception as exc:
-                log.exception("dedup failed at offset %s", event.message.offset)
-                await rt.deadletter("dedup", HasilaError("E301", repr(exc)[:500]), event)
-                continue
-            for incident in changed:
+                    latest.pop(incident["incident_id"], None)
+                    latest[incident["incident_id"]] = incident
+                metrics.stage_seconds("dedup", time.perf_counter() - started)
+            cache.flush(write)
+            for incident in latest.values():
                 key = region_key(incident["region"]["admin1"])
                 await rt.send(INCIDENTS.name, incident["incident_id"], incident, partition_key=key)
                 metrics.incident_out(incident)
-            metrics.stage_seconds("dedup", time.perf_counter() - started)
