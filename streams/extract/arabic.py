@@ -81,6 +81,7 @@ _TOLL_KILLED = frozenset(
     }
 )
 _TOLL_INJURED = frozenset({"الجرحي", "جرحي", "المصابين", "الاصابات", "اصابات"})
+_MARTYR_SG = frozenset({"شهيدا", "شهيده"})
 _SEP = frozenset({"(", ")", '"', "'", "-", "«", "»"})
 
 
@@ -638,6 +639,9 @@ def _idiom(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> list[Hit]
     n = len(toks)
     for k in range(i + 1, min(n, i + 1 + gap + 1)):
         if toks[k].text in tails:
+            if toks[k].text in _MARTYR_SG:  # "أعلنت ... فلاناً شهيداً": one named victim
+                used.update(range(i, k + 1))
+                return [_mk("killed", _Count(1, 1, 1, k + 1), toks, i, i, "ar.killed.idiom.v1")]
             c = _count_at(toks, i + 1, lex) if k > i + 1 else None
             if gap <= 1:
                 c = _count_at(toks, k + 1, lex)

@@ -53,6 +53,15 @@ _REFERENCE = re.compile(
     r"\d+ ?(?:كم|كيلو\w*|km|kilomet\w*|miles?)? ?(?:الي |to the )?"
     r"(?:شمال|جنوب|شرق|غرب|north|south|east|west)\w*(?: ?-? ?(?:شرق|غرب|east|west)\w*)? ?(?:of |مدينه )?$"
 )
+# where people fled TO is not where the event was ("نزوح الأهالي نحو قرى الريف الجنوبي")
+_DESTINATION = re.compile(
+    r"\b[وبل]?(?:نزوح|نزح\w*|ينزح\w*|فرار|فر|فروا|هرب\w*|يهرب\w*|لجوء|لجا|لجؤوا|تهجير|هجر\w*|"
+    r"displace\w*|fled|flee\w*|escaped)\b[^،,.:\n]{0,60}\b(?:الي|نحو|باتجاه|صوب|to|towards|into|for)\b[^،,.:\n]{0,80}$"
+)
+# a dateline ("محافظة الحسكة – المرصد ...", "BEIRUT (Reuters) -") names where the report was
+# filed: a place for the sentence only when the sentence names no other
+_DATELINE_BEFORE = re.compile(r"[\s|]*(?:محافظه|مدينه|ريف)? ?$")
+_DATELINE_AFTER = re.compile(r"\s*(?:[–—-]|\(|,[^،,\n]{0,30}\()")
 _MAX_CHARS = 200_000  # longer bodies are cut: news articles are far shorter
 
 
@@ -195,7 +204,19 @@ def _hometown(sent: Sentence, full: str, p: Place) -> bool:
     ("ينحدر أحدهما من مدينة جسر الشغور", "من أبناء بلدة", "a native of"), or a distance's
     reference point ("قرية X (40 كم شمال حماة)")."""
     window = full[max(sent.start, p.start - 40) : p.start]
-    return _ORIGIN.search(window) is not None or _REFERENCE.search(window) is not None
+    if _ORIGIN.search(window) is not None or _REFERENCE.search(window) is not None:
+        return True
+    return _DESTINATION.search(full, max(sent.start, p.start - 160), p.start) is not None
+
+
+def _dateline(full: str, p: Place) -> bool:
+    """A place that opens its paragraph and is followed by a dash or an agency name."""
+    para = full.rfind("\n", 0, p.start) + 1
+    return (
+        p.start - para <= 12
+        and _DATELINE_BEFORE.match(full, para, p.start) is not None
+        and _DATELINE_AFTER.match(full[p.end : p.end + 40]) is not None
+    )
 
 
 def _choose_place(
@@ -225,11 +246,17 @@ def _choose_place(
             after = p.start >= h.anchor
             dist = (p.start - h.anchor) if after else (h.anchor - p.end) * 2 + 40
             penalty = 0 if pc == clause else (300 if pc > clause else 150) * abs(pc - clause)
-            return penalty + dist - p.rank * 3
+            return penalty + dist - p.rank * 3 + (1000 if _dateline(full, p) else 0)
 
         return min(inside, key=cost)
     # context: the last place named before this sentence (not in the title), else the title's
-    body_before = [p for p in places[:lo] if p.start >= title_end and not _quoted(full, p)]
+    body_before = [
+        p
+        for p in places[:lo]
+        if p.start >= title_end
+        and not _quoted(full, p)
+        and not _DESTINATION.search(full, max(0, p.start - 160), p.start)
+    ]
     if body_before:
         # the most specific place of the nearest preceding sentence that names one
         last_sent_start = max(s.start for s in sents if s.start <= body_before[-1].start)

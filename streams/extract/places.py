@@ -7,6 +7,7 @@ every mention gets the empty region, so the rest of the pipeline still runs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,4 +76,44 @@ def find_places(nt: Normalized, lang: str) -> list[Place]:
         if rec.get("admin1") is None and rec.get("precision") in (None, "none", "country"):
             continue
         out.append(Place(p.start, p.end, rec))
+    if lang == "ar":
+        out = _neighbourhoods(nt.text, out, gaz, found)
     return out
+
+
+# "حارة طي"، 'حي "طي"': a neighbourhood written with the colloquial حارة or a quoted name
+# is the same place as "حي طي" (the gazetteer lists neighbourhoods as "حي X")
+_QUARTER = re.compile(
+    r'\b(?:حاره|حي) (?:"([\u0621-\u064a ]{2,20})"|«([\u0621-\u064a ]{2,20})»)'
+    r"|\bحاره ([\u0621-\u064a]{2,15})\b"
+)
+
+
+def _quarter_region(gaz: Any, name: str, context: list[Any]) -> dict[str, Any] | None:
+    """The gazetteer's reading of "حي <name>" given the article's other places (a
+    neighbourhood is only resolved with its city in context)."""
+    try:
+        from streams.text.normalize import normalize
+
+        found = gaz.find_places(normalize(f"حي {name}"), "ar", context=context)
+    except Exception:
+        return None
+    if len(found) != 1 or found[0].start != 0:
+        return None
+    rec = found[0].region.to_record() if hasattr(found[0].region, "to_record") else dict(found[0].region)
+    return rec if _RANK.get(rec.get("precision") or "none", 0) >= 4 else None
+
+
+def _neighbourhoods(text: str, out: list[Place], gaz: Any, context: list[Any]) -> list[Place]:
+    """Add neighbourhoods the gazetteer missed because of حارة or quotes around the name."""
+    if "حاره" not in text and 'حي "' not in text and "حي «" not in text:
+        return out
+    added = []
+    for m in _QUARTER.finditer(text):
+        name = m.group(1) or m.group(2) or m.group(3)
+        if any(p.start < m.end() and m.start() < p.end for p in out):
+            continue
+        rec = _quarter_region(gaz, name, context)
+        if rec is not None:
+            added.append(Place(m.start(), m.end(), dict(rec)))
+    return sorted(out + added, key=lambda p: p.start) if added else out

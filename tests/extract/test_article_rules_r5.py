@@ -1,0 +1,89 @@
+"""Round 5: the place of a mention in multi-report incidents (datelines, where people fled to,
+neighbourhoods written حارة or in quotes) and the announcement of a martyr.
+All sentences are written for these tests; place names are real (OCHA / gazetteer)."""
+
+from streams.extract.places import find_places
+from streams.text.normalize import normalize
+from tests.extract.conftest import incident, run
+
+
+def _killed(ms: list[dict]) -> list[dict]:
+    return [m for m in incident(ms) if m["kind"] == "killed"]
+
+
+def test_dateline_governorate_loses_to_a_place_later_in_the_sentence():
+    body = (
+        "محافظة الحسكة – مراسلون: وثقت مصادر محلية، مقتل شاب، وإصابة آخر، بعد تعرضهما لإطلاق نار "
+        "أثناء وجودهما في حي طي في مدينة القامشلي."
+    )
+    ms = _killed(run(body))
+    assert len(ms) == 1
+    assert ms[0]["region"]["admin2"] == "SY0802"  # Qamishli district, not the governorate
+    assert ms[0]["region"]["precision"] == "exact"
+
+
+def test_dateline_is_still_the_place_when_the_sentence_names_no_other():
+    body = "محافظة إدلب – مراسلون: قتل ثلاثة مدنيين بقصف مدفعي صباح اليوم."
+    ms = _killed(run(body))
+    assert len(ms) == 1 and ms[0]["region"]["admin1"] == "SY07"
+
+
+def test_where_people_fled_to_is_not_the_event_place():
+    body = (
+        "نزح مئات الأهالي من بلدة كفرنبل نحو قرى ريف إدلب الشمالي مثل سرمدا والدانا، "
+        "بعد مقتل طفلين بقصف مدفعي على البلدة."
+    )
+    ms = _killed(run(body))
+    assert len(ms) == 1
+    assert ms[0]["region"]["place"] not in ("سرمدا", "الدانا")
+    assert "كفرنبل" in (ms[0]["region"]["place"] or "").replace(" ", "")
+
+
+def test_english_fled_to_is_not_the_event_place():
+    body = (
+        "Hundreds of families fled from Kafr Nabl towards Sarmada and Dana, after shelling killed "
+        "two children in the town."
+    )
+    ms = _killed(run(body, lang="en"))
+    assert len(ms) == 1 and ms[0]["region"]["place"] not in ("Sarmada", "Dana")
+
+
+def test_next_sentence_does_not_inherit_a_destination_of_displacement():
+    body = (
+        "اندلعت اشتباكات عنيفة في بلدة كفرنبل جنوب إدلب صباح اليوم.\n"
+        "ونزح الأهالي نحو قرية سرمدا.\n"
+        "وأوقعت الاشتباكات 4 قتلى من الطرفين."
+    )
+    ms = _killed(run(body))
+    assert len(ms) == 1 and ms[0]["region"]["place"] != "سرمدا"
+
+
+def _pcodes(text: str) -> dict[str, str]:
+    nt = normalize(text)
+    return {nt.text[p.start : p.end]: p.region["pcode"] for p in find_places(nt, "ar")}
+
+
+def test_haara_and_quoted_neighbourhood_resolve_like_hay():
+    base = _pcodes("اشتباكات في حي طي بمدينة القامشلي")
+    qamishli = base.get("القامشلي")
+    assert qamishli is not None
+    for text in ('اشتباكات في "حارة طي" بمدينة القامشلي', 'اشتباكات في حي "طي" بمدينة القامشلي'):
+        got = _pcodes(text)
+        quarter = [v for k, v in got.items() if "طي" in k]
+        assert quarter == [qamishli], (text, got)
+
+
+def test_unknown_haara_adds_no_place():
+    got = _pcodes("اشتباكات في حارة الزيتونة بمدينة القامشلي")
+    assert all("حاره" not in k for k in got)
+
+
+def test_announced_as_martyr_is_one_killed():
+    body = 'وأعلنت "هيئة شؤون الشهداء" في الإدارة المحلية المقاتل سامر الأحمد "شهيداً" وسيشيع غداً في قريته.'
+    ms = _killed(run(body))
+    assert [(m["count"], m["rule"]) for m in ms] == [(1, "ar.killed.idiom.v1")]
+
+
+def test_martyrs_foundation_name_alone_is_no_death():
+    body = 'وأعلنت "مؤسسة عوائل الشهداء" عن برنامج لدعم الأسر في المدينة.'
+    assert _killed(run(body)) == []
