@@ -112,6 +112,12 @@ class Gazetteer:
             self._kar.append(is_arabic(key))
         auto.make_automaton()
         self._auto = auto
+        # Memo tables of resolution (see resolve.py): what a key's candidates
+        # give in a context, and the Region of a (unit, countryside, surface).
+        self._memo: dict = {}
+        self._regions: dict = {}
+        # Candidates of key i as written without (2i) and with (2i + 1) the article.
+        self._by_article: dict[int, list[Candidate]] = {}
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -287,6 +293,8 @@ class Gazetteer:
         orig = nt.original
         hits: list[Hit] = []
         klen, kar, cands_of = self._klen, self._kar, self._cands
+        by_article = self._by_article
+        direct = len(nt._norm_at) == 1  # nothing deleted: same offsets in both texts
         for end_idx, ki in self._auto.iter(text):
             end = end_idx + 1
             if end < n and text[end].isalnum():
@@ -303,22 +311,25 @@ class Gazetteer:
                     continue
                 prefix = text[p:start]
                 if prefix in lx.BARE_PREFIXES:
-                    article = False
+                    key = ki + ki
                     name_start = start
                 elif prefix in lx.AL_PREFIXES:
-                    article = True
+                    key = ki + ki + 1
                     name_start = start - (1 if prefix.endswith("لل") else 2)
                 else:
                     continue
-                cands = [
-                    c
-                    for c in cands_of[ki]
-                    if (c.has_al == article) or (article and not c.has_al and not c.strict)
-                ]
+                cands = by_article.get(key)
+                if cands is None:
+                    article = key & 1 == 1
+                    cands = by_article[key] = [
+                        c
+                        for c in cands_of[ki]
+                        if (c.has_al == article) or (article and not c.has_al and not c.strict)
+                    ]
             else:
                 if start > 0 and text[start - 1].isalnum():
                     continue
-                o = nt.to_original(start)
+                o = start if direct else nt.to_original(start)
                 surf = orig[o : o + 6]
                 if not surf[:1].isupper():
                     low = surf.lower()
@@ -326,23 +337,35 @@ class Gazetteer:
                     if art is None or not surf[len(art) : len(art) + 1].isupper():
                         continue
                 p = name_start = start
-                cands = list(cands_of[ki])
+                key = ki + ki
+                cands = by_article.get(key)
+                if cands is None:
+                    cands = by_article[key] = list(cands_of[ki])
             if cands:
-                hits.append(Hit(name_start, end, p, cands))
+                hits.append(Hit(name_start, end, p, cands, key=key))
         return hits
 
     def find_places(
-        self, nt: Normalized | str, lang: str = "ar", context: Sequence[PlaceMention] = ()
+        self,
+        nt: Normalized | str,
+        lang: str = "ar",
+        context: Sequence[PlaceMention] = (),
+        spans: Sequence[tuple[int, int]] | None = None,
     ) -> list[PlaceMention]:
         """All place mentions of an article, resolved jointly, sorted by start, non-overlapping.
 
         ``context`` adds places already resolved elsewhere in the same article
         (e.g. when resolving a single sentence or a gold place string).
+        ``spans`` (normalised ``(start, end)`` pairs, e.g. the casualty
+        sentences) limits the *output* to mentions overlapping one of them;
+        every name of the article still takes part in the joint resolution,
+        so each mention returned is the same as without ``spans``.  Only the
+        final per-mention scoring is saved, so the gain is modest.
         """
         if isinstance(nt, str):
             nt = normalize(nt)
         hits = self._raw_hits(nt)
-        return resolve_hits(self, nt, hits, lang, context)
+        return resolve_hits(self, nt, hits, lang, context, spans)
 
     def resolve(self, text: str, context: Sequence[PlaceMention] = (), lang: str = "ar") -> Region:
         """Resolve a short place phrase ("حي طي، القامشلي") to one Region (NO_REGION if none).

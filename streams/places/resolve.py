@@ -102,6 +102,8 @@ _PLACING = frozenset(
     }
 )
 _NEAR = 48  # characters between a name and the unit that places it
+_MEMO_MAX = 200_000  # entries of the per-gazetteer memo tables before they are cleared
+_ORG_WORDS = tuple(sorted(lx.NOT_A_PLACE_AFTER))
 _DIR_LEN = max(len(d) for d in lx.DIRECTIONS_AR)
 
 
@@ -121,6 +123,22 @@ class Hit:
     weak: frozenset[str] = frozenset()  # stop-listed readings: need support from the article
     anaphoric: bool = False  # "ريف المحافظة": resolved to the article's governorate
     unit_choices: list[Unit] = field(default_factory=list)
+    key: int = -1  # which candidate list (gazetteer key and article): memo key of resolution
+    ck: tuple | None = None  # (key, type noun kinds, countryside) when candidates were filtered
+    info: _Choice | None = None  # memoised reading of the selected hit
+
+
+@dataclass(slots=True)
+class _Choice:
+    """What resolution reads of a hit's candidate units; the same for every hit of one key and context."""
+
+    units: list[Unit]
+    a1: str | None  # the governorate all units share
+    a2: str | None  # the district all units share
+    level: int  # coarsest level among the units (1 for countryside)
+    votes: bool  # a unit or town that votes for its governorate / district
+    plain: bool  # nothing for _supported to check
+    any: bool  # at least one unit
 
 
 def _prev_word(text: str, q: int) -> tuple[str, int]:
@@ -213,13 +231,23 @@ def _select(hits: list[Hit]) -> list[Hit]:
     three-word governorate beats the two-word village "Western Deir" that
     starts earlier; with equal starts (ريف دمشق / دمشق) both rules agree.
     """
+    if not hits:
+        return hits
+    by_start = sorted(hits, key=lambda h: h.span_start)
+    reach = -1
+    for h in by_start:
+        if h.span_start < reach:
+            break
+        reach = h.span_end
+    else:
+        return by_start  # nothing overlaps: every hit is taken
     hits.sort(key=lambda h: (h.span_start - h.span_end, h.span_start))
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max(h.span_end for h in hits))  # 1 where a taken hit lies
     out: list[Hit] = []
     for h in hits:
         a, b = h.span_start, h.span_end
-        if all(b <= x or a >= y for x, y in taken):
-            taken.append((a, b))
+        if taken.find(1, a, b) < 0:
+            taken[a:b] = b"\x01" * (b - a)
             out.append(h)
     out.sort(key=lambda h: h.span_start)
     return out
@@ -281,9 +309,10 @@ def _countryside_units(h: Hit) -> list[Unit]:
 
 
 def _places_next(text: str, h: Hit, nxt: Hit) -> bool:
-    """True when ``nxt`` is the unit that locates ``h``: close, same clause, joined by placing words."""
-    if not _gap_ok(text, h.span_end, nxt.span_start):
-        return False
+    """True when ``nxt`` is the unit that locates ``h``: joined by placing words.
+
+    The caller has checked that the two are close and in the same sentence.
+    """
     glued = text[nxt.p : nxt.start] if nxt.p < nxt.start else ""
     if glued.startswith("و"):  # "X وY": a list, not a location
         return False
@@ -311,11 +340,6 @@ def _list_join(text: str, a: Hit, b: Hit) -> bool:
     gap = text[a.span_end : b.p].translate(_GAP_PUNCT).strip()
     glued = text[b.p : b.start]
     return (gap == "" and glued.startswith("و")) or gap == "و"
-
-
-def _is_locator(h: Hit) -> bool:
-    """A mention that can locate its neighbour: a unit or a town, not a hamlet."""
-    return h.countryside or any(u.level <= 3 for u in h.unit_choices)
 
 
 def _supported(text: str, h: Hit, votes1: Counter[str], votes2: Counter[str]) -> bool:
@@ -348,13 +372,6 @@ def _supported(text: str, h: Hit, votes1: Counter[str], votes2: Counter[str]) ->
     return bool(keep)
 
 
-def _gap_ok(text: str, a: int, b: int) -> bool:
-    """True when positions ``a`` < ``b`` are close and in the same sentence."""
-    if b - a > _NEAR or b < a:
-        return False
-    return _BREAK_RE.search(text, a, b) is None
-
-
 def _unique_admins(units: Sequence[Unit]) -> tuple[str | None, str | None]:
     """The admin1 and admin2 all ``units`` share (None where they differ)."""
     first = units[0]
@@ -367,45 +384,108 @@ def _unique_admins(units: Sequence[Unit]) -> tuple[str | None, str | None]:
     return a1, a2
 
 
+def _prepare(h: Hit) -> list[Candidate] | None:
+    """Candidates of a hit in its context (type noun, countryside), or None if none fits.
+
+    Depends only on the key's candidates and the context read by ``_context``,
+    so the caller memoises it per (key, type noun, countryside).
+    """
+    if h.type_kinds or h.countryside:
+        ok = h.cands
+    else:
+        # Stop-listed names stay only as towns/units that the article must
+        # confirm (جاسم the Dar'a town vs. the given name), see _supported.
+        ok = [c for c in h.cands if not c.needs_type or c.unit.level <= 3]
+        h.weak = frozenset(c.unit.pcode for c in ok if c.needs_type)
+    if h.type_kinds and not h.countryside and h.type_kinds is not lx.PLURAL_TYPE_KINDS:
+        # "مدينة الباب": a city, so not the Damascus neighbourhood "باب شرقي";
+        # a name no candidate of which fits the type noun is dropped, which
+        # lets a shorter name that fits win the overlap.
+        ok = [c for c in ok if c.unit.kind in h.type_kinds]
+    return ok or None
+
+
+def _choices(h: Hit) -> _Choice:
+    """Units a selected hit can stand for, with what resolution reads of them (memoised by caller)."""
+    units = _countryside_units(h) if h.countryside else [c.unit for c in h.cands]
+    if h.type_kinds and not h.countryside:
+        typed = [u for u in units if u.kind in h.type_kinds]
+        # seats are communities *and* the admin units they name
+        if typed:
+            units = typed
+    if not units:
+        return _Choice(units, None, None, 0, False, False, False)
+    a1, a2 = _unique_admins(units)
+    level = 1 if h.countryside else min(u.level for u in units)
+    locator = h.countryside or any(u.level <= 3 for u in units)
+    votes = locator and not (h.weak and all(u.pcode in h.weak for u in units))
+    # _supported has nothing to check: every reading is a unit, town or non-place kind
+    plain = not h.weak and all(u.level <= 3 or u.kind not in ("community", "neighbourhood") for u in units)
+    return _Choice(units, a1, a2, level, votes, plain or h.countryside or bool(h.type_kinds), True)
+
+
+def _not_org(text: str, e: int) -> bool:
+    """False when the word after ``e`` makes the name part of an organisation ("قوات سوريا الديمقراطية")."""
+    n = len(text)
+    i = e
+    while i < n and text[i] == " ":
+        i += 1
+    for w in _ORG_WORDS:
+        if text.startswith(w, i):
+            j = i + len(w)
+            if j >= n or not text[j].isalpha():
+                return False
+    return True
+
+
 def resolve_hits(
-    gaz: Gazetteer, nt: Normalized, hits: list[Hit], lang: str, context: Sequence[PlaceMention] = ()
+    gaz: Gazetteer,
+    nt: Normalized,
+    hits: list[Hit],
+    lang: str,
+    context: Sequence[PlaceMention] = (),
+    spans: Sequence[tuple[int, int]] | None = None,
 ) -> list[PlaceMention]:
-    """Turn raw hits into resolved, non-overlapping :class:`PlaceMention` objects."""
+    """Turn raw hits into resolved, non-overlapping :class:`PlaceMention` objects.
+
+    With ``spans`` only the mentions overlapping one of them are built (the
+    article's other names still vote), so the result is exactly the matching
+    subset of the full result.
+    """
     text = nt.text
+    memo = gaz._memo
+    if len(memo) > _MEMO_MAX:
+        memo.clear()
     kept: list[Hit] = []
     for h in hits:
-        arabic = text[h.start].isalpha() and not text[h.start].isascii()
-        _context(text, h, arabic)
-        if h.type_kinds or h.countryside:
-            ok = h.cands
-        else:
-            # Stop-listed names stay only as towns/units that the article must
-            # confirm (جاسم the Dar'a town vs. the given name), see _supported.
-            ok = [c for c in h.cands if not c.needs_type or c.unit.level <= 3]
-            h.weak = frozenset(c.unit.pcode for c in ok if c.needs_type)
-        if h.type_kinds and not h.countryside and h.type_kinds is not lx.PLURAL_TYPE_KINDS:
-            # "مدينة الباب": a city, so not the Damascus neighbourhood "باب شرقي";
-            # a name no candidate of which fits the type noun is dropped, which
-            # lets a shorter name that fits win the overlap.
-            ok = [c for c in ok if c.unit.kind in h.type_kinds]
-        if not ok:
+        _context(text, h, text[h.start].isalpha() and not text[h.start].isascii())
+        ck = (h.key, h.type_kinds, h.countryside)
+        got = memo.get(ck)
+        if got is None:
+            ok = _prepare(h)
+            memo[ck] = got = (ok, h.weak)
+        ok, h.weak = got
+        if ok is None:
             continue
         h.cands = ok
+        h.ck = ck
         kept.append(h)
     sel = _select(kept)
     _coordinated_countryside(text, sel)
     # "قوات سوريا الديمقراطية": a name inside an organisation's name is not a place.
-    sel = [h for h in sel if _next_word(text, h.span_end)[0] not in lx.NOT_A_PLACE_AFTER]
+    sel = [h for h in sel if _not_org(text, h.span_end)]
 
+    chosen: list[Hit] = []
     for h in sel:
-        units = _countryside_units(h) if h.countryside else [c.unit for c in h.cands]
-        if h.type_kinds and not h.countryside:
-            typed = [u for u in units if u.kind in h.type_kinds]
-            # seats are communities *and* the admin units they name
-            if typed:
-                units = typed
-        h.unit_choices = units
-    sel = [h for h in sel if h.unit_choices]
+        ck2 = (h.ck, h.countryside)
+        ch = memo.get(ck2)
+        if ch is None:
+            memo[ck2] = ch = _choices(h)
+        if ch.any:
+            h.unit_choices = ch.units
+            h.info = ch
+            chosen.append(h)
+    sel = chosen
 
     # Votes from names that can only be one governorate / district and are
     # units or towns (hamlets do not vote: a common word must not confirm another).
@@ -417,16 +497,16 @@ def resolve_hits(
         if m.region.admin2:
             votes2[m.region.admin2] += 1
     for h in sel:
-        if _is_locator(h) and not (h.weak and all(u.pcode in h.weak for u in h.unit_choices)):
-            a1, a2 = _unique_admins(h.unit_choices)
-            if a1:
-                votes1[a1] += 1
-            if a2:
-                votes2[a2] += 1
+        ch = h.info
+        if ch.votes:
+            if ch.a1:
+                votes1[ch.a1] += 1
+            if ch.a2:
+                votes2[ch.a2] += 1
 
     # A one-word hamlet or neighbourhood name with no type noun is kept only
     # when the article is about its governorate (neighbourhoods: its city).
-    sel = [h for h in sel if _supported(text, h, votes1, votes2)]
+    sel = [h for h in sel if h.info.plain or _supported(text, h, votes1, votes2)]
     _anaphoric_countryside(gaz, text, sel, votes1)
 
     n_sel = len(sel)
@@ -434,14 +514,32 @@ def resolve_hits(
     anchor2: list[str | None] = []
     levels: list[int] = []
     for h in sel:
+        ch = h.info
+        if ch is not None and h.unit_choices is ch.units:
+            anchor1.append(ch.a1)
+            anchor2.append(ch.a2)
+            levels.append(ch.level)
+            continue
         a1, a2 = _unique_admins(h.unit_choices)
         anchor1.append(a1)
         anchor2.append(a2)
         levels.append(1 if h.countryside else min(u.level for u in h.unit_choices))
+    # gap_ok[i]: sel[i - 1] and sel[i] are close and in the same sentence
+    gap_ok = [False] * (n_sel + 1)
+    for i in range(1, n_sel):
+        a, b = sel[i - 1].span_end, sel[i].span_start
+        gap_ok[i] = a <= b <= a + _NEAR and _BREAK_RE.search(text, a, b) is None
 
     out: list[PlaceMention] = []
     original = nt.original
+    direct = len(nt._norm_at) == 1  # no deletions: offsets are the same in both texts
+    to_original = nt.to_original
+    rcache = gaz._regions
+    if len(rcache) > _MEMO_MAX:
+        rcache.clear()
     for i, h in enumerate(sel):
+        if spans is not None and not any(a < h.span_end and h.span_start < b for a, b in spans):
+            continue
         units = h.unit_choices
         # neighbouring unit that places this name ("X بريف Y", "X، Y", "X (Y)")
         near1: str | None = None
@@ -451,9 +549,9 @@ def resolve_hits(
         k = i + 1
         while k < n_sel and levels[k] > 3 and _list_join(text, sel[k - 1], sel[k]):
             k += 1
-        if k < n_sel and levels[k] <= 3 and _places_next(text, sel[k - 1], sel[k]):
+        if k < n_sel and levels[k] <= 3 and gap_ok[k] and _places_next(text, sel[k - 1], sel[k]):
             near1, near2, near_level = anchor1[k], anchor2[k], levels[k]
-        prev1 = anchor1[i - 1] if i > 0 and _gap_ok(text, sel[i - 1].span_end, h.span_start) else None
+        prev1 = anchor1[i - 1] if i > 0 and gap_ok[i] else None
         own1, own2 = anchor1[i], anchor2[i]
         if len(units) == 1:
             best = units[0]
@@ -485,10 +583,16 @@ def resolve_hits(
                     best, best_s, second_s = u, s, best_s
                 elif s > second_s:
                     second_s = s
-        o_start = nt.to_original(h.span_start)
-        o_end = nt.to_original(h.span_end - 1) + 1
+        if direct:
+            o_start, o_end = h.span_start, h.span_end
+        else:
+            o_start = to_original(h.span_start)
+            o_end = to_original(h.span_end - 1) + 1
         surface = original[o_start:o_end]
-        region = _region(gaz, best, h, surface)
+        rk = (best.pcode, h.countryside, surface)
+        region = rcache.get(rk)
+        if region is None:
+            region = rcache[rk] = _region(gaz, best, h, surface)
         score = _confidence(best, h, best_s - second_s, own1 is None)
         if (
             near1

@@ -1,0 +1,71 @@
+"""The fast paths of matching and resolution give the same answers as the plain ones.
+
+Memo tables, the no-overlap shortcut of the overlap choice, the identity
+offset map and the optional ``spans`` argument must never change a result.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.places import Gazetteer, default_gazetteer
+from streams.text.normalize import normalize
+
+ARTICLE_AR = (
+    "قُتل ثلاثة مدنيين بقصف مدفعي على بلدة كفرنبودة بريف حماة الشمالي. "
+    "وقال ناشطون إن طائرات حربية استهدفت أطراف مدينة سراقب في ريف إدلب الشرقي. "
+    "وفي ريف دمشق، أصيب طفل برصاص قناص في مدينة دوما. "
+    "وشهدت محافظة درعا توتراً أمنياً، إذ قُتل عنصر في جاسم."
+)
+ARTICLE_EN = (
+    "Three civilians were killed in shelling on the town of Kafr Nabudah in rural Hama. "
+    "Warplanes struck the outskirts of Saraqib in Idlib province on Monday. "
+    "A child was wounded by a sniper in Douma, in the Damascus countryside."
+)
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return default_gazetteer()
+
+
+def _key(ms):
+    return [(m.start, m.end, m.orig_start, m.orig_end, m.surface, m.region, m.kind, m.score) for m in ms]
+
+
+@pytest.mark.parametrize(("text", "lang"), [(ARTICLE_AR, "ar"), (ARTICLE_EN, "en")])
+def test_spans_give_the_overlapping_subset(gaz, text, lang):
+    nt = normalize(text)
+    full = gaz.find_places(nt, lang)
+    assert len(full) >= 4
+    cut = nt.text.index(".") + 1  # the first sentence only
+    part = gaz.find_places(nt, lang, spans=[(0, cut)])
+    assert part, "the first sentence names places"
+    assert _key(part) == _key([m for m in full if m.start < cut])
+    assert gaz.find_places(nt, lang, spans=[]) == []
+
+
+@pytest.mark.parametrize(("text", "lang"), [(ARTICLE_AR, "ar"), (ARTICLE_EN, "en")])
+def test_memo_tables_do_not_leak_between_articles(text, lang):
+    fresh = Gazetteer.load()
+    first = _key(fresh.find_places(normalize(text), lang))
+    # warm the memo with other contexts of the same names, then ask again
+    fresh.find_places(normalize("قرية كفرنبودة ومدينة سراقب وحي جاسم وناحية دوما"), "ar")
+    fresh.find_places(normalize("Saraqib, Douma and Jasim villages"), "en")
+    assert _key(fresh.find_places(normalize(text), lang)) == first
+    assert first == _key(default_gazetteer().find_places(normalize(text), lang))
+
+
+def test_offsets_with_and_without_deleted_characters(gaz):
+    plain = "قصف على مدينة سراقب"
+    marked = "قُصِفَ على مدينةِ سراقبَ"  # diacritics are deleted by the normaliser
+    for text in (plain, marked):
+        (m,) = [m for m in gaz.find_places(normalize(text)) if m.region.pcode]
+        assert text[m.orig_start : m.orig_end].replace("\u064e", "") == "سراقب"
+
+
+def test_overlapping_names_longest_wins(gaz):
+    # ريف دمشق (the governorate) and دمشق overlap; the longer one is taken
+    ms = gaz.find_places(normalize("قصف في ريف دمشق ثم في دمشق نفسها"))
+    assert [m.region.admin1 for m in ms] == ["SY03", "SY01"]
+    assert [m.surface for m in ms] == ["ريف دمشق", "دمشق"]
