@@ -48,6 +48,12 @@ _ORIGIN = re.compile(
     r"(ينحدر|ينحدرون|تنحدر|المنحدر|المنحدرين|ينتمي|ينتمون|من ابناء|من اهالي|ابن مدينه|ابن بلده|"
     r"native of|hails from|originally from|hometown)"
 )
+# a list of hometowns runs to the clause's end ("ينحدر أحدهما من جسر الشغور والآخر من قرية
+# مرج الزهور في ريف إدلب") unless an event verb intervenes ("ينحدر من X وقتل في Y")
+_ORIGIN_CHAIN = re.compile(
+    _ORIGIN.pattern + r"(?:(?!\b[وف]?(?:قتل\w*|قضي|قضوا|اصيب\w*|جرح\w*|استهدف\w*|killed|died|wounded|shot)\b)"
+    r"[^،,.:;\n]){0,100}$"
+)
 # a reference point of a distance: "(40 كم شمال حماة)", "25 km north of Hama"
 _REFERENCE = re.compile(
     r"\d+ ?(?:كم|كيلو\w*|km|kilomet\w*|miles?)? ?(?:الي |to the )?"
@@ -112,7 +118,7 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     title = article.get("title")
     title_end = len(normalize(title).text) if isinstance(title, str) and title.strip() else 0
     sents = sentences(nt.text)
-    places = find_places(nt, lang)
+    places = _drop_misread(find_places(nt, lang), nt.text)
     place_starts = [p.start for p in places]
     lex = lexicon(lang)
     engine = arabic.find_hits if lang == "ar" else english.find_hits
@@ -163,6 +169,31 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [_record(aid, lang, nt, h, sent, place, date) for h, sent, place, date in kept]
 
 
+_LOCATOR_GAP = re.compile(r"[^،,.:;\n]{0,20}(?:^|\s|\b)(?:في|ب|ضمن|in|near|of)\s*$")
+
+
+def _drop_misread(places: list[Place], full: str) -> list[Place]:
+    """A village the gazetteer put in another governorate than the area the text locates it
+    in right after ("قرية التوينة القريبة في سهل الغاب") is a homonym misread: the locator
+    stands, the village goes."""
+    out = []
+    for k, p in enumerate(places):
+        q = places[k + 1] if k + 1 < len(places) else None
+        if (
+            q is not None
+            and p.rank >= 4
+            and q.rank < p.rank
+            and _admin1(q) is not None
+            and _admin1(p) is not None
+            and _admin1(q) != _admin1(p)
+            and q.start - p.end <= 30
+            and _LOCATOR_GAP.fullmatch(full, p.end, q.start) is not None
+        ):
+            continue
+        out.append(p)
+    return out
+
+
 def _overlaps_hit(p: Place, sent: Sentence) -> bool:
     """A place name that is one of our casualty words (بحياة، بجروح) is a false place."""
     return any(
@@ -205,6 +236,8 @@ def _hometown(sent: Sentence, full: str, p: Place) -> bool:
     reference point ("قرية X (40 كم شمال حماة)")."""
     window = full[max(sent.start, p.start - 40) : p.start]
     if _ORIGIN.search(window) is not None or _REFERENCE.search(window) is not None:
+        return True
+    if _ORIGIN_CHAIN.search(full, max(sent.start, p.start - 140), p.start) is not None:
         return True
     return _DESTINATION.search(full, max(sent.start, p.start - 160), p.start) is not None
 

@@ -87,3 +87,18 @@ def test_announced_as_martyr_is_one_killed():
 def test_martyrs_foundation_name_alone_is_no_death():
     body = 'وأعلنت "مؤسسة عوائل الشهداء" عن برنامج لدعم الأسر في المدينة.'
     assert _killed(run(body)) == []
+
+
+def test_a_list_of_hometowns_runs_to_the_clause_end():
+    body = (
+        "استهدفت قوات النظام بصاروخ موجه سيارة مدنية على طريق قرية السرمانية في سهل الغاب، ما أدى إلى "
+        "مقتل مدنيين اثنين ينحدر أحدهما من بلدة كفرنبل والآخر من قرية مرج الزهور في ريف إدلب."
+    )
+    ms = _killed(run(body))
+    assert len(ms) == 1 and ms[0]["region"]["admin1"] == "SY05"  # Hama (al-Ghab), not Idlib
+
+
+def test_a_homonym_village_in_another_governorate_yields_to_its_locator():
+    body = "وجرح خمسة مدنيين بانفجار لغم أرضي على أطراف قرية التوينة القريبة في سهل الغاب."
+    ms = [m for m in incident(run(body)) if m["kind"] == "injured"]
+    assert len(ms) == 1 and ms[0]["region"]["admin1"] == "SY05"
