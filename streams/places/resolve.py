@@ -102,6 +102,7 @@ _PLACING = frozenset(
     }
 )
 _NEAR = 48  # characters between a name and the unit that places it
+_WORD_MAX = 16  # longer words before a name are read letter by letter
 _MEMO_MAX = 200_000  # entries of the per-gazetteer memo tables before they are cleared
 _ORG_WORDS = tuple(sorted(lx.NOT_A_PLACE_AFTER))
 _DIR_LEN = max(len(d) for d in lx.DIRECTIONS_AR)
@@ -146,6 +147,12 @@ def _prev_word(text: str, q: int) -> tuple[str, int]:
     i = q
     while i > 0 and text[i - 1] in _SKIP_BEFORE:
         i -= 1
+    # common case, a plain word after a space: slice it in C instead of walking back
+    k = text.rfind(" ", i - _WORD_MAX if i > _WORD_MAX else 0, i)
+    if k >= 0:
+        w = text[k + 1 : i]
+        if w.isalpha():
+            return w, k + 1
     j = i
     while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "'"):
         j -= 1
@@ -593,7 +600,11 @@ def resolve_hits(
         region = rcache.get(rk)
         if region is None:
             region = rcache[rk] = _region(gaz, best, h, surface)
-        score = _confidence(best, h, best_s - second_s, own1 is None)
+        sk = (best.pcode, h.countryside, bool(h.type_kinds), own1 is None, best_s - second_s)
+        got = memo.get(sk)
+        if got is None:
+            got = memo[sk] = (_confidence(best, h, best_s - second_s, own1 is None), _kind(best, h))
+        score, kind = got
         if (
             near1
             and near_level < best.level
@@ -611,19 +622,8 @@ def resolve_hits(
             else:
                 # a border village the text puts in the neighbouring governorate
                 region = _with_alt(region, near1)
-        out.append(
-            PlaceMention(
-                start=h.span_start,
-                end=h.span_end,
-                orig_start=o_start,
-                orig_end=o_end,
-                surface=surface,
-                region=region,
-                countryside=h.countryside,
-                kind=_kind(best, h),
-                score=score,
-            )
-        )
+        cs = h.countryside
+        out.append(PlaceMention(h.span_start, h.span_end, o_start, o_end, surface, region, cs, kind, score))
     return out
 
 
