@@ -57,6 +57,14 @@ _PLACING = frozenset(
         "قرب",
         "التابعه",
         "التابع",
+        # "قرية X القريبة في سهل الغاب", "X الواقعة في ريف حماة"
+        "القريبه",
+        "القريب",
+        "الواقعه",
+        "الواقع",
+        "المجاوره",
+        "المجاور",
+        "nearby",
         "محافظه",
         "بمحافظه",
         "منطقه",
@@ -101,6 +109,7 @@ _PLACING = frozenset(
         "subdistrict",
     }
 )
+_PREPOSITIONS = frozenset({"في", "ب", "ضمن", "قرب", "in", "near"})
 _NEAR = 48  # characters between a name and the unit that places it
 _WORD_MAX = 16  # longer words before a name are read letter by letter
 _MEMO_MAX = 200_000  # entries of the per-gazetteer memo tables before they are cleared
@@ -349,6 +358,27 @@ def _list_join(text: str, a: Hit, b: Hit) -> bool:
     return (gap == "" and glued.startswith("و")) or gap == "و"
 
 
+def _placed_by_next(text: str, h: Hit, sel: list[Hit], i: int) -> bool:
+    """True when a unit or town right after ``h`` locates it with a preposition ("X بسهل الغاب").
+
+    Only for names that are not stop-listed common words; the unit then
+    decides the governorate (see the namesake rule in :func:`resolve_hits`).
+    """
+    if h.weak or i + 1 >= len(sel):
+        return False
+    nxt = sel[i + 1]
+    if nxt.info is None or nxt.info.level > 3:
+        return False
+    a, b = h.span_end, nxt.span_start
+    if not (a <= b <= a + _NEAR) or _BREAK_RE.search(text, a, b) is not None:
+        return False
+    if not _places_next(text, h, nxt):
+        return False
+    glued = text[nxt.p : nxt.start]
+    words = text[a : nxt.p].translate(_GAP_PUNCT).split()
+    return glued.startswith(("ب", "فب")) or any(w in _PREPOSITIONS for w in words)
+
+
 def _supported(text: str, h: Hit, votes1: Counter[str], votes2: Counter[str]) -> bool:
     """Keep a bare hamlet / neighbourhood name only with article support (see caller)."""
     if h.countryside or h.type_kinds:
@@ -513,7 +543,16 @@ def resolve_hits(
 
     # A one-word hamlet or neighbourhood name with no type noun is kept only
     # when the article is about its governorate (neighbourhoods: its city).
-    sel = [h for h in sel if h.info.plain or _supported(text, h, votes1, votes2)]
+    # A name placed by the unit right after it ("X بسهل الغاب", "X في ريف حماة")
+    # is a place even when the article says nothing else of its governorate.
+    kept = []
+    for i, h in enumerate(sel):
+        if h.info.plain or _supported(text, h, votes1, votes2):
+            kept.append(h)
+        elif _placed_by_next(text, h, sel, i):
+            h.unit_choices = h.info.units
+            kept.append(h)
+    sel = kept
     _anaphoric_countryside(gaz, text, sel, votes1)
 
     n_sel = len(sel)

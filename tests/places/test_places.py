@@ -458,3 +458,29 @@ def test_quoted_name_placed_by_following_unit(gaz):
 def test_quoted_list_placed_by_following_unit(gaz):
     m = one(gaz, 'قصفت قوات النظام قرى "الحواش" و"العمقية" في سهل الغاب', "الحواش")
     assert m.region.admin1 == "SY05"
+
+
+# ------------------------------------------------- unit named right after a name
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل مزارع على أطراف قرية التوينة القريبة في سهل الغاب برصاص قناص",
+        "قتل مزارع في التوينة بسهل الغاب برصاص قناص",
+        "سقطت قذيفة على بلدة التوينة الواقعة في سهل الغاب",
+    ],
+)
+def test_unit_after_a_name_places_an_unlisted_namesake(gaz, text):
+    # the only التوينة OCHA lists is in al-Hasakeh, 400 km from the Ghab plain
+    m = one(gaz, text, "التوينة")
+    assert m.region.admin1 == "SY05"
+    assert m.score <= 0.5
+
+
+def test_unit_after_a_name_keeps_the_listed_village_when_it_fits(gaz):
+    m = one(gaz, "قتل مزارع في التوينة بريف الحسكة", "التوينة")
+    assert m.region.admin1 == "SY08" and m.region.precision == "exact"
+
+
+def test_a_bare_common_hamlet_name_still_needs_support(gaz):
+    # no unit after it and nothing else in the article about its governorate
+    assert not [m for m in places(gaz, "قتل رجل في التوينة") if "التوينة" in m.surface]
