@@ -603,6 +603,14 @@ def _victim_trigger(
         c = _Count(2, 2, 2, i + 1, base, "unknown")
     else:
         got = _number_before(toks, i, lex, 0)
+        if (
+            got is not None
+            and definite
+            and got[0].count is None
+            and toks[got[1]].text.endswith("عدد")
+            and toks[got[1] + 1].text != "من"
+        ):
+            return []  # "عدد القتلى مرشح للارتفاع": the number of the dead, not "عدد من القتلى"
         if got is not None and not (set(range(got[1], i)) & used):
             c, start = got
             c.end = i + 1
@@ -669,7 +677,10 @@ def _toll(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> list[Hit]:
         return []
     n = len(toks)
     kind = None
-    for k in range(max(0, i - 12), i):  # "عدد قتلى الغارات ... ارتفع إلى 10"
+    back = max(0, i - 24)
+    while back < i and toks[back].clause != toks[i].clause:
+        back += 1
+    for k in range(back, i):  # "عدد قتلى الغارات ... ارتفع إلى 10" (same clause)
         t = toks[k].text
         if t in _TOLL_INJURED:
             kind = kind or "injured"
@@ -689,7 +700,7 @@ def _toll(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> list[Hit]:
                 return []
             first = i
             if back_kind:
-                first = max(0, i - 12)
+                first = back
                 while first < i and toks[first].text not in _TOLL_KILLED | _TOLL_INJURED | {"عدد"}:
                     first += 1
             used.update(range(first, c.end))

@@ -242,6 +242,26 @@ def _hometown(sent: Sentence, full: str, p: Place) -> bool:
     return _DESTINATION.search(full, max(sent.start, p.start - 160), p.start) is not None
 
 
+_LIST_GAP = re.compile(r"[^.\n;؛]{0,12}(?:\sو|^و|\band|[،,])\s*$")
+
+
+def _spans_governorates(best: Place, inside: list[Place], full: str) -> bool:
+    """The chosen place is one item of a coordinated list of places in several governorates
+    ("على ريفي إدلب الجنوبي والشرقي وريف حماة الشمالي"): the figure has no single governorate
+    (ANNOTATION section 4)."""
+    k = inside.index(best)
+    members = [best]
+    for step in (-1, 1):
+        j = k
+        while 0 <= j + step < len(inside):
+            a, b = (inside[j + step], inside[j]) if step < 0 else (inside[j], inside[j + step])
+            if b.start - a.end > 20 or _LIST_GAP.fullmatch(full, a.end, b.start) is None:
+                break
+            j += step
+            members.append(inside[j])
+    return len({_admin1(m) for m in members} - {None}) > 1
+
+
 def _dateline(full: str, p: Place) -> bool:
     """A place that opens its paragraph and is followed by a dash or an agency name."""
     para = full.rfind("\n", 0, p.start) + 1
@@ -281,7 +301,8 @@ def _choose_place(
             penalty = 0 if pc == clause else (300 if pc > clause else 150) * abs(pc - clause)
             return penalty + dist - p.rank * 3 + (1000 if _dateline(full, p) else 0)
 
-        return min(inside, key=cost)
+        best = min(inside, key=cost)
+        return None if _spans_governorates(best, inside, full) else best
     # context: the last place named before this sentence (not in the title), else the title's
     body_before = [
         p

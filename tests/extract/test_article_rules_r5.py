@@ -102,3 +102,44 @@ def test_a_homonym_village_in_another_governorate_yields_to_its_locator():
     body = "وجرح خمسة مدنيين بانفجار لغم أرضي على أطراف قرية التوينة القريبة في سهل الغاب."
     ms = [m for m in incident(run(body)) if m["kind"] == "injured"]
     assert len(ms) == 1 and ms[0]["region"]["admin1"] == "SY05"
+
+
+def test_toll_noun_far_before_its_verb():
+    body = (
+        "قال ناشطون إن عدد قتلى القصف المدفعي الذي استهدف صباح اليوم الأحياء السكنية والأسواق الشعبية "
+        "في مدينة أريحا وبلدة محمبل المجاورة ارتفع إلى 9 مدنيين."
+    )
+    assert [(m["kind"], m["count"]) for m in incident(run(body))] == [("killed", 9)]
+
+
+def test_the_number_of_the_dead_expected_to_rise_is_no_new_mention():
+    body = "قتل 6 مدنيين بغارة جوية على بلدة كفرنبل، والعدد مرشح للارتفاع، فيما لا يزال عدد القتلى غير نهائي."
+    assert [(m["kind"], m["count"]) for m in _killed(run(body))] == [("killed", 6)]
+
+
+def test_a_number_of_wounded_is_still_a_vague_mention():
+    body = "سقط عدد من الجرحى بقصف مدفعي على بلدة كفرنبل جنوب إدلب."
+    ms = [m for m in incident(run(body)) if m["kind"] == "injured"]
+    assert [(m["count"], m["count_min"]) for m in ms] == [(None, 1)]
+
+
+def test_a_toll_over_places_in_several_governorates_has_no_governorate():
+    body = (
+        "ارتفع عدد قتلى الغارات الجوية على كل من ريفي إدلب الجنوبي والشرقي وريف حماة الشمالي "
+        "إلى 12 شخصاً، إضافة إلى أكثر من 30 جريحاً."
+    )
+    ms = incident(run(body))
+    assert sorted((m["kind"], m["count"]) for m in ms) == [("injured", 30), ("killed", 12)]
+    assert all(m["region"]["admin1"] is None for m in ms)
+
+
+def test_separate_figures_in_two_governorates_keep_their_places():
+    body = "قتل 3 مدنيين في مدينة درعا و2 آخرون في مدينة حمص بقصف مدفعي."
+    got = sorted((m["count"], m["region"]["admin1"]) for m in _killed(run(body)))
+    assert got == [(2, "SY04"), (3, "SY12")]
+
+
+def test_two_places_of_one_governorate_keep_it():
+    body = "قتل 4 عناصر في هجمات على بلدتي طفس ونوى بريف درعا الغربي."
+    ms = _killed(run(body))
+    assert len(ms) == 1 and ms[0]["region"]["admin1"] == "SY12"
