@@ -20,9 +20,11 @@ What is folded, and why:
   and every kind of space becomes a plain space (one for one, offsets kept).
 * Arabic presentation forms (ligatures such as ﻻ) are expanded with NFKC.
 
-All one-for-one substitutions go through :meth:`str.translate` (offsets are
-unchanged); only deletions and expansions need the offset map, which is kept
-as a short list of breakpoints, so normalising costs a few milliseconds per MB.
+One-for-one substitutions are done with :meth:`str.replace` for the few
+characters present (offsets are unchanged); deletions are found in one
+:func:`re.split` pass and the offset map is kept as a short list of
+breakpoints built by running sums, so normalising costs about 10 ms per MB
+(0.05 ms for a 5 KB article).
 """
 
 from __future__ import annotations
@@ -31,18 +33,47 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 __all__ = ["Normalized", "normalize", "normalize_text"]
 
 _ONE_TO_ONE: dict[int, str] = {}
 for _src, _dst in {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-    "ة": "ه", "ى": "ي", "ی": "ي", "ې": "ي", "ک": "ك", "ڪ": "ك",
-    "٫": ".", "٬": ",",
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-    "\u00b4": "'", "\u02bc": "'", "\u02bf": "'", "\u02be": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ٲ": "ا",
+    "ٳ": "ا",
+    "ة": "ه",
+    "ى": "ي",
+    "ی": "ي",
+    "ې": "ي",
+    "ک": "ك",
+    "ڪ": "ك",
+    "٫": ".",
+    "٬": ",",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "`": "'",
+    "\u00b4": "'",
+    "\u02bc": "'",
+    "\u02bf": "'",
+    "\u02be": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2015": "-",
     "\u2212": "-",
 }.items():
     _ONE_TO_ONE[ord(_src)] = _dst
@@ -76,6 +107,21 @@ _OBFUSCATION = r"\u0640[\u0640 .\-_*·•|/\\]*\u0640"
 _EXPAND_CLASS = "\ufb50-\ufdff\ufe70-\ufefc"
 _SPECIAL = re.compile(rf"{_OBFUSCATION}|[{_DELETE_CLASS}]+|[{_EXPAND_CLASS}]")
 _EXPAND_START = 0xFB50
+_EXPAND_FIRST = chr(_EXPAND_START)
+# The same matches as _SPECIAL, captured so that re.split keeps them, and written
+# to start with one character class (the regex engine then skips ahead to the
+# next candidate character quickly): a deletable character, then either the
+# rest of a "مقـ ـتل" obfuscation (when it was a tatweel) or more deletables.
+_SPLIT = re.compile(
+    rf"([{_DELETE_CLASS}{_EXPAND_CLASS}]"
+    rf"(?:(?<=\u0640)[\u0640 .\-_*·•|/\\]*\u0640|(?<=[{_DELETE_CLASS}])[{_DELETE_CLASS}]*|))"
+)
+# One-for-one replacements as (character, replacement) pairs: str.replace on the
+# few characters present is several times faster than str.translate on non-ASCII
+# text.  No replacement is itself a key, so the order does not matter.
+_PAIRS = tuple((chr(k), v) for k, v in _ONE_TO_ONE.items())
+_ASCII_PAIRS = tuple(p for p in _PAIRS if p[0].isascii())
+assert not any(ch in _ONE_TO_ONE for _, v in _PAIRS for ch in map(ord, v))
 
 
 @dataclass(slots=True)
@@ -112,7 +158,28 @@ class Normalized:
 
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` for matching and keep the offset map (see module doc)."""
-    folded = text.translate(_ONE_TO_ONE)
+    folded = text
+    for src, dst in _ASCII_PAIRS if text.isascii() else _PAIRS:
+        if src in folded:
+            folded = folded.replace(src, dst)
+    parts = _SPLIT.split(folded)
+    if len(parts) == 1:
+        return Normalized(text, folded)
+    if not any(p[0] >= _EXPAND_FIRST for p in parts[1::2]):
+        # Deletions only (nearly every article): offsets by running sums.
+        lens = list(map(len, parts))
+        orig_at = [0, *accumulate(lens)][2::2]  # end of each deletion in the original
+        kept = list(accumulate(lens[0::2]))  # normalised length after each kept piece
+        return Normalized(text, "".join(parts[0::2]), [0, *kept[:-1]], [0, *orig_at])
+    return _normalize_general(text, folded)
+
+
+def _normalize_general(text: str, folded: str) -> Normalized:
+    """Deletions and expansions one match at a time (``folded``: ``text`` after the one-for-one map).
+
+    The reference implementation: :func:`normalize` takes a faster path when
+    nothing expands, and the tests check the two agree.
+    """
     out: list[str] = []
     norm_at = [0]
     orig_at = [0]

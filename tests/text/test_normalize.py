@@ -63,3 +63,24 @@ def test_every_normalised_char_comes_from_a_source_char(text):
     for i, ch in enumerate(n.text):
         src = text[n.to_original(i)]
         assert normalize_text(src) == ch or src in "\ufb50\ufefb"
+
+
+_TRICKY = "قتلُِّـ .-_*|/\\ﻻﷺ\u200b\u064b\u0670\ufeffأإةى٣۴`’\u00a0\tAbZ"
+
+
+@given(st.text(alphabet=_TRICKY, max_size=40) | st.text(max_size=40))
+def test_fast_path_agrees_with_the_reference(text):
+    from streams.text.normalize import _ONE_TO_ONE, _normalize_general
+
+    fast, ref = normalize(text), _normalize_general(text, text.translate(_ONE_TO_ONE))
+    assert fast.text == ref.text
+    assert [fast.to_original(i) for i in range(len(fast.text) + 1)] == [
+        ref.to_original(i) for i in range(len(ref.text) + 1)
+    ]
+
+
+def test_one_for_one_replacements_do_not_chain():
+    # normalize() applies them one after another with str.replace
+    from streams.text.normalize import _ONE_TO_ONE
+
+    assert not any(ord(ch) in _ONE_TO_ONE for v in _ONE_TO_ONE.values() for ch in v)
