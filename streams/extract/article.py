@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -59,6 +59,7 @@ _REFERENCE = re.compile(
     r"\d+ ?(?:كم|كيلو\w*|km|kilomet\w*|miles?)? ?(?:الي |to the )?"
     r"(?:شمال|جنوب|شرق|غرب|north|south|east|west)\w*(?: ?-? ?(?:شرق|غرب|east|west)\w*)? ?(?:of |مدينه )?$"
 )
+_FLIGHT = re.compile(r"نزو|نزح|فرار|فر |فروا|هرب|لجو|لجا|تهجير|هجر|displac|fled|flee|escaped")
 # where people fled TO is not where the event was ("نزوح الأهالي نحو قرى الريف الجنوبي")
 _DESTINATION = re.compile(
     r"\b[وبل]?(?:نزوح|نزح\w*|ينزح\w*|فرار|فر|فروا|هرب\w*|يهرب\w*|لجوء|لجا|لجؤوا|تهجير|هجر\w*|"
@@ -120,6 +121,7 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     sents = sentences(nt.text)
     places = _drop_misread(find_places(nt, lang), nt.text)
     place_starts = [p.start for p in places]
+    ctx = _Context(places, sents, title_end, nt.text)
     lex = lexicon(lang)
     engine = arabic.find_hits if lang == "ar" else english.find_hits
     pub = publication_date(article.get("published_at"))
@@ -157,7 +159,7 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
         for h in hits:
             h.day, h.cue = day, cue
             h.scope = "cumulative" if cumulative else "incident"
-            place = _choose_place(h, sent, sents, places, place_starts, title_end, full)
+            place = _choose_place(h, sent, ctx, places, place_starts, title_end, full)
             found.append((h, sent, place, date))
 
     found = [
@@ -181,12 +183,12 @@ def _drop_misread(places: list[Place], full: str) -> list[Place]:
         q = places[k + 1] if k + 1 < len(places) else None
         if (
             q is not None
-            and p.rank >= 4
-            and q.rank < p.rank
+            and q.start - p.end <= 30
+            and _admin1(q) != _admin1(p)
             and _admin1(q) is not None
             and _admin1(p) is not None
-            and _admin1(q) != _admin1(p)
-            and q.start - p.end <= 30
+            and p.rank >= 4
+            and q.rank < p.rank
             and _LOCATOR_GAP.fullmatch(full, p.end, q.start) is not None
         ):
             continue
@@ -237,9 +239,13 @@ def _hometown(sent: Sentence, full: str, p: Place) -> bool:
     window = full[max(sent.start, p.start - 40) : p.start]
     if _ORIGIN.search(window) is not None or _REFERENCE.search(window) is not None:
         return True
-    if _ORIGIN_CHAIN.search(full, max(sent.start, p.start - 140), p.start) is not None:
+    lo = max(sent.start, p.start - 140)
+    if _ORIGIN.search(full, lo, p.start) is not None and _ORIGIN_CHAIN.search(full, lo, p.start) is not None:
         return True
-    return _DESTINATION.search(full, max(sent.start, p.start - 160), p.start) is not None
+    lo = max(sent.start, p.start - 160)
+    if _FLIGHT.search(full, lo, p.start) is None:
+        return False
+    return _DESTINATION.search(full, lo, p.start) is not None
 
 
 _LIST_GAP = re.compile(r"[^.\n;؛]{0,12}(?:\sو|^و|\band|[،,])\s*$")
@@ -272,10 +278,39 @@ def _dateline(full: str, p: Place) -> bool:
     )
 
 
+class _Context:
+    """Places a sentence without its own may inherit (body, not quoted, not a destination of
+    flight): computed once per article, and only when a sentence needs it, so the fallback
+    stays linear in the article's size."""
+
+    __slots__ = ("_full", "_places", "_sents", "_title_end", "places", "sent_starts", "starts")
+
+    def __init__(self, places: list[Place], sents: list[Sentence], title_end: int, full: str) -> None:
+        self._places, self._sents, self._title_end, self._full = places, sents, title_end, full
+        self.places: list[Place] = []
+        self.starts: list[int] = []
+        self.sent_starts: list[int] = []
+
+    def ready(self) -> _Context:
+        if self._places is not None:
+            full, flight = self._full, _FLIGHT.search(self._full) is not None
+            self.places = [
+                p
+                for p in self._places
+                if p.start >= self._title_end
+                and not _quoted(full, p)
+                and not (flight and _DESTINATION.search(full, max(0, p.start - 160), p.start))
+            ]
+            self.starts = [p.start for p in self.places]
+            self.sent_starts = [s.start for s in self._sents]
+            self._places = None
+        return self
+
+
 def _choose_place(
     h: Hit,
     sent: Sentence,
-    sents: list[Sentence],
+    ctx: _Context,
     places: list[Place],
     starts: list[int],
     title_end: int,
@@ -304,17 +339,13 @@ def _choose_place(
         best = min(inside, key=cost)
         return None if _spans_governorates(best, inside, full) else best
     # context: the last place named before this sentence (not in the title), else the title's
-    body_before = [
-        p
-        for p in places[:lo]
-        if p.start >= title_end
-        and not _quoted(full, p)
-        and not _DESTINATION.search(full, max(0, p.start - 160), p.start)
-    ]
-    if body_before:
+    ctx = ctx.ready()
+    k = bisect_right(ctx.starts, sent.start - 1)
+    if k:
         # the most specific place of the nearest preceding sentence that names one
-        last_sent_start = max(s.start for s in sents if s.start <= body_before[-1].start)
-        same = [p for p in body_before if p.start >= last_sent_start]
+        last = ctx.places[k - 1]
+        last_sent_start = ctx.sent_starts[bisect_right(ctx.sent_starts, last.start) - 1]
+        same = ctx.places[bisect_left(ctx.starts, last_sent_start) : k]
         return max(same, key=lambda p: p.rank)
     title_places = [p for p in places if p.start < title_end]
     if title_places:
