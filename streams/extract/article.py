@@ -70,6 +70,7 @@ _DESTINATION = re.compile(
 _DATELINE_BEFORE = re.compile(r"[\s|]*(?:محافظه|مدينه|ريف)? ?$")
 _DATELINE_AFTER = re.compile(r"\s*(?:[–—-]|\(|,[^،,\n]{0,30}\()")
 _MAX_CHARS = 200_000  # longer bodies are cut: news articles are far shorter
+_NEAR = 600  # chars around a trigger in which a place of a very long sentence may govern it
 
 
 @lru_cache(maxsize=2)
@@ -196,16 +197,30 @@ def _drop_misread(places: list[Place], full: str) -> list[Place]:
     return out
 
 
+_LAST_STARTS: list = [None, []]
+
+
+def _tok_starts(sent: Sentence) -> list[int]:
+    """Token start offsets of ``sent`` (cached for the sentence being placed)."""
+    if _LAST_STARTS[0] is not sent:
+        _LAST_STARTS[0], _LAST_STARTS[1] = sent, [t.start for t in sent.tokens]
+    return _LAST_STARTS[1]
+
+
 def _overlaps_hit(p: Place, sent: Sentence) -> bool:
     """A place name that is one of our casualty words (بحياة، بجروح) is a false place."""
+    starts = _tok_starts(sent)
+    toks = sent.tokens
+    a = max(bisect_right(starts, p.start) - 1, 0)
+    b = bisect_right(starts, p.end - 1)
     return any(
-        p.start < t.end and t.start < p.end and t.text.lstrip("وفبل") in _CASUALTY_WORDS for t in sent.tokens
+        p.start < toks[i].end and toks[i].start < p.end and toks[i].text.lstrip("وفبل") in _CASUALTY_WORDS
+        for i in range(a, b)
     )
 
 
 def _clause_of(sent: Sentence, offset: int) -> int:
-    starts = [t.start for t in sent.tokens]
-    k = bisect_right(starts, offset) - 1
+    k = bisect_right(_tok_starts(sent), offset) - 1
     return sent.tokens[max(k, 0)].clause
 
 
@@ -213,8 +228,7 @@ def _place_clause(sent: Sentence, p: Place) -> int:
     """The clause a place belongs to; a place right after a comma is an apposition of the
     clause before it ("في قرية الجابر، بريف الرقة"; "in Kafr Nabl, southern Idlib")."""
     toks = sent.tokens
-    starts = [t.start for t in toks]
-    k = max(bisect_right(starts, p.start) - 1, 0)
+    k = max(bisect_right(_tok_starts(sent), p.start) - 1, 0)
     clause = toks[k].clause
     j = k - 1
     while j >= 0 and toks[j].text in _APPOSITION_GAP:
@@ -321,6 +335,9 @@ def _choose_place(
         return None
     lo = bisect_right(starts, sent.start - 1)
     hi = bisect_right(starts, sent.end)
+    if hi - lo > 24:  # a very long sentence: only places near the trigger can govern it
+        lo = max(lo, bisect_right(starts, h.anchor - _NEAR - 1))
+        hi = min(hi, bisect_right(starts, h.anchor + _NEAR))
     inside = [
         p
         for p in places[lo:hi]
@@ -375,8 +392,13 @@ def _remainder(found: list, full: str) -> list:
     figure is the combined total minus the killed (ANNOTATION 3b: a combined figure is split
     once the text splits it)."""
     out = list(found)
+    rest: dict[int, bool] = {}  # one scan per sentence
     for idx, (h, s, place, date) in enumerate(found):
-        if h.kind != "killed" or h.count is None or not _REST.search(full, s.start, s.end):
+        if h.kind != "killed" or h.count is None:
+            continue
+        if s.index not in rest:
+            rest[s.index] = _REST.search(full, s.start, s.end) is not None
+        if not rest[s.index]:
             continue
         pair = [
             k
@@ -417,7 +439,11 @@ def _same_attack(found: list, full: str) -> list:
     for item in found:
         h, s, _place, _date = item
         prev = None
-        if h.count is not None and h.scope == "incident" and _SAME_ATTACK.search(full, h.start, s.end):
+        if (
+            h.count is not None
+            and h.scope == "incident"
+            and _SAME_ATTACK.search(full, h.start, min(s.end, h.end + 160))
+        ):
             prev = next(
                 (
                     k

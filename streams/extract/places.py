@@ -8,6 +8,7 @@ every mention gets the empty region, so the rest of the pipeline still runs.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,16 +105,33 @@ def _quarter_region(gaz: Any, name: str, context: list[Any]) -> dict[str, Any] |
     return rec if _RANK.get(rec.get("precision") or "none", 0) >= 4 else None
 
 
+_MAX_QUARTER_LOOKUPS = 8  # distinct names per article: keeps hostile input linear
+
+
 def _neighbourhoods(text: str, out: list[Place], gaz: Any, context: list[Any]) -> list[Place]:
     """Add neighbourhoods the gazetteer missed because of حارة or quotes around the name."""
     if "حاره" not in text and 'حي "' not in text and "حي «" not in text:
         return out
+    # a small context: one mention per distinct place is all the resolver needs
+    seen: dict[Any, Any] = {}
+    for c in context:
+        key = getattr(getattr(c, "region", None), "pcode", None)
+        if key not in seen and len(seen) < 12:
+            seen[key] = c
+    small = list(seen.values())
+    starts = [p.start for p in out]
+    cache: dict[str, dict[str, Any] | None] = {}
     added = []
     for m in _QUARTER.finditer(text):
         name = m.group(1) or m.group(2) or m.group(3)
-        if any(p.start < m.end() and m.start() < p.end for p in out):
+        k = bisect_right(starts, m.end() - 1)  # places starting before the match's end
+        if k and out[k - 1].end > m.start():
             continue
-        rec = _quarter_region(gaz, name, context)
+        if name not in cache:
+            if len(cache) >= _MAX_QUARTER_LOOKUPS:
+                continue
+            cache[name] = _quarter_region(gaz, name, small)
+        rec = cache[name]
         if rec is not None:
             added.append(Place(m.start(), m.end(), dict(rec)))
     return sorted(out + added, key=lambda p: p.start) if added else out
