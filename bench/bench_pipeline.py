@@ -262,6 +262,7 @@ class Worker:
     prefix: str = field(default_factory=lambda: f"b{uuid.uuid4().hex[:8]}.")
     proc: subprocess.Popen | None = None
     port: int = 0
+    extra: list = field(default_factory=list)
 
     def topic(self, logical: str) -> str:
         return f"{self.prefix}{logical}"
@@ -271,8 +272,11 @@ class Worker:
         """The worker's consumer group (its Faust app id)."""
         return f"hasila-{self.prefix.rstrip('.')}"
 
-    def start(self, store: str = "memory://", timeout: float = 120) -> None:
-        self.port = free_port()
+    def start(self, store: str = "memory://", timeout: float = 120, index: int = 0) -> None:
+        """Start the worker; ``index`` > 0 starts one more process of the same group."""
+        port = free_port()
+        if index == 0:
+            self.port = port
         env = dict(os.environ)
         env.update(
             {
@@ -281,23 +285,31 @@ class Worker:
                 "HASILA_APP_ID": self.group,
                 "HASILA_PARTITIONS": str(self.partitions),
                 "HASILA_STORE": store,
-                "HASILA_DATA_DIR": str(self.base / f"{self.prefix}data"),
-                "HASILA_WEB_PORT": str(self.port),
+                "HASILA_DATA_DIR": str(self.base / f"{self.prefix}data{index}"),
+                "HASILA_WEB_PORT": str(port),
                 "HASILA_LOG_LEVEL": "warning",
             }
         )
-        self.log = self.base / f"{self.prefix}worker.log"
-        self.proc = subprocess.Popen(
+        log = self.base / f"{self.prefix}worker{index}.log"
+        if index == 0:
+            self.log = log
+        proc = subprocess.Popen(
             [PYTHON, "-m", "streams", "worker"],
             env=env,
             cwd=ROOT,
-            stdout=self.log.open("ab"),
+            stdout=log.open("ab"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_http(self.proc, f"http://127.0.0.1:{self.port}/health", self.log, timeout)
+        if index == 0:
+            self.proc = proc
+        else:
+            self.extra.append(proc)
+        wait_http(proc, f"http://127.0.0.1:{port}/health", log, timeout)
 
     def stop(self) -> None:
+        for proc in self.extra:
+            stop_proc(proc)
         stop_proc(self.proc)
 
     def log_tail(self, n: int = 40) -> str:
@@ -696,6 +708,10 @@ async def main_async(args: argparse.Namespace) -> dict:
             print(f"faust: {fst['rate']:.0f}/s", flush=True)
         w = Worker(bootstrap, base, args.partitions)
         w.start()
+        for index in range(1, args.workers):
+            w.start(index=index)
+        if args.workers > 1:
+            await asyncio.sleep(8)  # let the group rebalance across the workers before timing
         try:
             pipe = await run_pipeline(w, records)
             results["throughput"].append(pipe)
@@ -738,6 +754,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--events", type=int, default=400, help="events for throughput (1-3 articles each)")
     p.add_argument("--partitions", type=int, default=4)
+    p.add_argument("--workers", type=int, default=1, help="worker processes in the group (one per core)")
     p.add_argument("--rate", type=float, default=5.0, help="paced articles/s of the latency run")
     p.add_argument("--latency-articles", type=int, default=150)
     p.add_argument("--seed", type=int, default=7)

@@ -23,7 +23,7 @@ from prometheus_client import CollectorRegistry
 from .codecs import dumps
 from .config import Settings
 from .errors import HasilaError, deadletter_record
-from .kafka import faust_credentials, partition_for
+from .kafka import INPUT_MAX_MESSAGE_BYTES, faust_credentials, partition_for
 from .metrics import HasilaMetrics, build_metrics
 from .state import ReadCache
 from .topology import (
@@ -112,9 +112,10 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
         consumer_max_fetch_size=8 * 1024 * 1024,
         broker_session_timeout=10.0,
         broker_heartbeat_interval=3.0,
-        stream_wait_empty=False,
+        stream_wait_empty=True,  # a rebalance waits for the batch in flight (see agents/batching.py)
         producer_linger_ms=20,
         producer_max_batch_size=256 * 1024,
+        producer_max_request_size=INPUT_MAX_MESSAGE_BYTES,
         table_cleanup_interval=60.0,
         autodiscover=False,
     )
@@ -134,6 +135,8 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
             key_type=str,
             partitions=settings.partitions,
             help=spec.description,
+            # A batch's journal record holds every key the batch changed (streams/agents/batching.py).
+            extra_topic_configs={"max.message.bytes": str(INPUT_MAX_MESSAGE_BYTES)},
         )
         for spec in (DEDUP_STATE, AGGREGATE_STATE)
     }

@@ -38,13 +38,14 @@ class ReadCache:
     changelog record. Call :meth:`clear` when partitions are assigned or revoked.
     """
 
-    __slots__ = ("_cache", "_dirty", "owner", "table")
+    __slots__ = ("_cache", "_dirty", "generation", "owner", "table")
 
     def __init__(self, table: MutableMapping[str, Any]) -> None:
         self.table = table
         self._cache: dict[str, Any] = {}
         self._dirty: dict[str, Any] | None = None
         self.owner: Any = None
+        self.generation = 0  # counts clear() calls, so users know when partitions moved
 
     def get(self, key: str) -> Any:
         value = self._cache.get(key, _ABSENT)
@@ -79,13 +80,19 @@ class ReadCache:
 
         Returns how many keys were written.
         """
-        dirty, self._dirty = self._dirty or {}, None
-        for key, owner in dirty.items():
-            write(owner, key, self._cache.get(key))
+        dirty = self.take_dirty()
+        for key, (owner, value) in dirty.items():
+            write(owner, key, value)
         return len(dirty)
+
+    def take_dirty(self) -> dict[str, tuple[Any, Any]]:
+        """End the batch and return ``{key: (owner, value)}`` of every changed key (value None = deleted)."""
+        dirty, self._dirty = self._dirty or {}, None
+        return {key: (owner, self._cache.get(key)) for key, owner in dirty.items()}
 
     def clear(self) -> None:
         """Forget what was read (the next read of each key goes to the table); keep unflushed writes."""
+        self.generation += 1
         if self._dirty:
             self._cache = {key: self._cache.get(key) for key in self._dirty}
         else:

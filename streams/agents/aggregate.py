@@ -11,7 +11,7 @@ from ..errors import HasilaError
 from ..pipeline import RegionalAggregation
 from ..state import PrefixedStore
 from ..topology import AGGREGATE_STATE, AGGREGATES, INCIDENTS
-from .batching import BATCH_MAX, BATCH_WITHIN, table_writer
+from .batching import Journal, batches
 
 if TYPE_CHECKING:
     from ..app import Runtime
@@ -26,9 +26,10 @@ def register_aggregate(rt: Runtime) -> None:
     @rt.app.agent(rt.topic(INCIDENTS.name), name="aggregate")
     async def aggregate(stream):
         cache = rt.caches[AGGREGATE_STATE.name]
-        write = table_writer(rt.tables[AGGREGATE_STATE.name])
+        journal = Journal(cache, rt.tables[AGGREGATE_STATE.name], rt.app.producer)
         aggregation = RegionalAggregation(lambda key: PrefixedStore(cache, f"{key}|"))
-        async for events in stream.take_events(BATCH_MAX, BATCH_WITHIN):
+        async for events in batches(stream):
+            journal.repair(events)
             cache.begin()
             latest: dict[str, dict] = {}  # the last version of each aggregate the batch changed
             for event in events:
@@ -54,7 +55,7 @@ def register_aggregate(rt: Runtime) -> None:
                     latest.pop(record["key"], None)
                     latest[record["key"]] = record
                 metrics.stage_seconds("aggregate", time.perf_counter() - started)
-            cache.flush(write)
             for record in latest.values():
                 await rt.send(AGGREGATES.name, record["key"], record)
                 metrics.observe_aggregate(record)
+            await journal.commit()

@@ -1,45 +1,206 @@
-"""Micro-batches for the stateful agents: fewer table writes, fewer output records.
+"""Micro-batches for the stateful agents, committed in an order that survives crashes.
 
 The dedup and aggregate agents read events in small batches (``take_events``:
 up to :data:`BATCH_MAX` events, or what arrived within :data:`BATCH_WITHIN`
-seconds). Inside a batch their table writes stay in the :class:`ReadCache`
-and their outputs are coalesced to the last version per key; at the end of
-the batch every changed key is written once and every output sent once, and
-only then does Faust acknowledge the batch's events. A crash in the middle of
-a batch therefore replays the whole batch, which the idempotent cores absorb.
+seconds). Inside a batch their table writes stay in the :class:`ReadCache` and
+their outputs are coalesced to the last version per key. A batch then ends in
+this order (:meth:`Journal.commit`):
+
+1. the outputs are sent and **delivered** (producer flush): nothing in the
+   state can claim an output that the broker does not have;
+2. one **journal** record per partition, holding every key the batch changed in
+   that partition, is written to the table, then the keys themselves, and the
+   changelog is delivered (flush);
+3. only then does Faust acknowledge the batch's events.
+
+A crash before (2) leaves the state as it was: the batch is replayed and the
+deterministic cores produce the same outputs, with the same versions. A crash
+during (2) can leave the changelog torn (a key of the batch written, another
+not) or the local RocksDB store ahead of the changelog; the journal repairs
+both: the first time a worker processes a partition after an assignment, it
+re-applies that partition's latest journal (:meth:`Journal.repair`). Replaying
+the batch's events then finds them seen and re-emits the current versions,
+which are harmless upserts. The fault-injection tests in
+``tests/reliability/`` kill workers and brokers to check all this.
 
 Faust picks a table write's changelog partition from the event being
-processed (a context variable of the stream); :func:`table_writer` sets it to
-the event that last wrote the key, so every key keeps the partition of the
-governorate it belongs to.
+processed (a context variable of the stream); writes are made in the context
+of the event that changed the key, so every key keeps the changelog partition
+of the governorate it belongs to.
 """
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
+import logging
 import weakref
-from collections.abc import Callable, MutableMapping
+from collections.abc import AsyncIterator, MutableMapping, Sequence
 from typing import Any
 
 from faust.streams import _current_event
+from mode import want_seconds
+from mode.utils.aiter import aiter
+from mode.utils.futures import notify
 
-__all__ = ["BATCH_MAX", "BATCH_WITHIN", "table_writer"]
+from ..state import ReadCache
 
-#: Most events in one batch.
-BATCH_MAX = 500
+__all__ = ["BATCH_MAX", "BATCH_WITHIN", "JOURNAL_PREFIX", "Journal", "batches"]
+
+log = logging.getLogger("hasila.batching")
+
+#: Most events in one batch (bounds the journal record: about 1 KB per changed key).
+BATCH_MAX = 200
 #: Longest wait for a batch to fill, in seconds (the latency a quiet stream pays).
 BATCH_WITHIN = 0.05
+#: Table key of a partition's journal: ``~journal|<partition>``.
+JOURNAL_PREFIX = "~journal|"
 
 
-def table_writer(table: MutableMapping[str, Any]) -> Callable[[Any, str, Any], None]:
-    """A ``ReadCache.flush`` writer that writes ``key`` in the context of the event that changed it."""
+async def batches(stream: Any, max_: int = BATCH_MAX, within: float = BATCH_WITHIN) -> AsyncIterator[list]:
+    """Faust's ``Stream.take_events``, except that a batch is acknowledged only once it was processed.
 
-    def write(owner: Any, key: str, value: Any) -> None:
-        _current_event.set(weakref.ref(owner))
+    ``take_events`` acknowledges a batch's events in a ``finally`` clause, so a batch whose
+    processing raised, or was cancelled by a shutdown, is committed as if it had been
+    processed: its records are lost. Here the events are acknowledged only when the loop
+    asks for the next batch; a batch abandoned by an exception or a cancellation stays
+    unacknowledged, so its offsets are not committed and it is delivered again after the
+    restart. The buffering is Faust's own (faust-streaming 0.15), unchanged.
+    """
+    buffer: list = []
+    events: list = []
+    buffer_full = asyncio.Event()
+    buffer_consumed = asyncio.Event()
+    timeout = want_seconds(within) if within else None
+    enable_acks = stream.enable_acks
+    consuming: asyncio.Future | None = None
+    channel_it = aiter(stream.channel)
+
+    async def add_to_buffer(value: Any) -> Any:
+        nonlocal consuming
+        if consuming is not None:
+            try:
+                await consuming
+            finally:
+                consuming = None
+        buffer.append(value)
+        event = stream.current_event
+        if event is None:
+            raise RuntimeError("batch buffer found current_event is None")
+        events.append(event)
+        if len(buffer) >= max_:
+            buffer_full.set()
+            buffer_consumed.clear()
+            await stream.wait(buffer_consumed)
+        return value
+
+    stream.enable_acks = False
+    stream.add_processor(add_to_buffer)
+    stream._enable_passive(channel_it)
+    try:
+        while not stream.should_stop:
+            await stream.wait_for_stopped(buffer_full, timeout=timeout)
+            if not buffer:
+                continue
+            consuming = stream.loop.create_future()
+            batch = list(events)
+            buffer.clear()
+            events.clear()
+            try:
+                yield batch
+                for event in batch:  # reached only when the batch was processed
+                    await stream.ack(event)
+            finally:
+                notify(consuming)
+                buffer_full.clear()
+                buffer_consumed.set()
+    finally:
+        stream.enable_acks = enable_acks
+        stream._processors.remove(add_to_buffer)
+
+
+async def deliver(producer: Any, what: str = "outputs") -> None:
+    """Wait until everything sent so far is on the broker, however long the broker is away.
+
+    A failed flush is retried (the records are still in the producer's buffer): giving up
+    would end the batch with its outputs or state undelivered.
+    """
+    delay = 0.5
+    while True:
+        try:
+            await producer.flush()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("could not deliver %s (%r); retrying in %.1f s", what, exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+def _in_context_of(event: Any) -> None:
+    _current_event.set(weakref.ref(event))
+
+
+class Journal:
+    """Crash-safe ends of batches for one agent's table (see the module doc)."""
+
+    def __init__(self, cache: ReadCache, table: MutableMapping[str, Any], producer: Any) -> None:
+        self.cache = cache
+        self.table = table
+        self.producer = producer
+        self._repaired: set[int] = set()
+        self._generation = cache.generation
+
+    def _write(self, key: str, value: Any) -> None:
         if value is None:
-            with contextlib.suppress(KeyError):
-                del table[key]
+            if self.table.get(key) is not None:
+                del self.table[key]
         else:
-            table[key] = value
+            self.table[key] = value
 
-    return write
+    def repair(self, events: Sequence[Any]) -> int:
+        """Re-apply the latest journal of each partition first seen since the last assignment.
+
+        Returns how many keys were rewritten.
+        """
+        if self.cache.generation != self._generation:  # partitions moved: check them again
+            self._generation = self.cache.generation
+            self._repaired.clear()
+        rewritten = 0
+        for event in events:
+            partition = event.message.partition
+            if partition in self._repaired:
+                continue
+            self._repaired.add(partition)
+            _in_context_of(event)
+            journal = self.table.get(f"{JOURNAL_PREFIX}{partition}")
+            if not journal:
+                continue
+            for key, value in journal["writes"].items():
+                self._write(key, value)
+                rewritten += 1
+            self.cache.clear()
+        return rewritten
+
+    async def commit(self) -> int:
+        """End a batch whose outputs were sent: deliver them, then journal and write the changed keys.
+
+        Returns how many keys were written.
+        """
+        await deliver(self.producer, "outputs")
+        dirty = self.cache.take_dirty()
+        if not dirty:
+            return 0
+        by_partition: dict[int, tuple[Any, dict[str, Any]]] = {}
+        for key, (owner, value) in dirty.items():
+            partition = owner.message.partition
+            entry = by_partition.setdefault(partition, (owner, {}))
+            entry[1][key] = value
+        for partition, (owner, writes) in by_partition.items():
+            _in_context_of(owner)
+            self.table[f"{JOURNAL_PREFIX}{partition}"] = {"writes": writes}
+        for key, (owner, value) in dirty.items():
+            _in_context_of(owner)
+            self._write(key, value)
+        await deliver(self.producer, "changelog")
+        return len(dirty)

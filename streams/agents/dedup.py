@@ -12,7 +12,7 @@ from ..errors import HasilaError
 from ..pipeline import RegionalDedup
 from ..state import PrefixedStore
 from ..topology import DEDUP_STATE, INCIDENTS, MENTIONS, region_key
-from .batching import BATCH_MAX, BATCH_WITHIN, table_writer
+from .batching import Journal, batches
 
 if TYPE_CHECKING:
     from ..app import Runtime
@@ -31,9 +31,10 @@ def register_dedup(rt: Runtime) -> None:
     @rt.app.agent(rt.topic(MENTIONS.name), name="dedup")
     async def dedup(stream):
         cache = rt.caches[DEDUP_STATE.name]
-        write = table_writer(rt.tables[DEDUP_STATE.name])
+        journal = Journal(cache, rt.tables[DEDUP_STATE.name], rt.app.producer)
         dedup_core = RegionalDedup(lambda key: PrefixedStore(cache, f"{key}|"), config)
-        async for events in stream.take_events(BATCH_MAX, BATCH_WITHIN):
+        async for events in batches(stream):
+            journal.repair(events)
             cache.begin()
             latest: dict[str, dict] = {}  # the last version of each incident the batch changed
             for event in events:
@@ -56,8 +57,8 @@ def register_dedup(rt: Runtime) -> None:
                     latest.pop(incident["incident_id"], None)
                     latest[incident["incident_id"]] = incident
                 metrics.stage_seconds("dedup", time.perf_counter() - started)
-            cache.flush(write)
             for incident in latest.values():
                 key = region_key(incident["region"]["admin1"])
                 await rt.send(INCIDENTS.name, incident["incident_id"], incident, partition_key=key)
                 metrics.incident_out(incident)
+            await journal.commit()

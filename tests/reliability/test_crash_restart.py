@@ -19,17 +19,7 @@ KILLS = 4
 @pytest.mark.parametrize(
     "store",
     [
-        pytest.param(
-            "rocksdb://",
-            marks=pytest.mark.xfail(
-                strict=False,
-                reason=(
-                    "RocksDB state can be ahead of the committed offset and of the changelog after a SIGKILL; "
-                    "1 of 2 runs did not match, see docs/reliability.md"
-                ),
-            ),
-        ),
-        # memory:// is exposed to torn changelog writes too (see test_rebalance); it matched in the run recorded.
+        "rocksdb://",
         "memory://",
     ],
 )

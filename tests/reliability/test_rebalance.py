@@ -14,13 +14,6 @@ from .harness import diff, feed, log_tails, sigkill, standing, totals, version_c
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "torn dedup state after a SIGKILL: a prefix of one mention's table writes reaches the changelog "
-        "(m|<id> without c|<id>), the new owner then fails with KeyError and dead-letters; see docs/reliability.md"
-    ),
-)
 async def test_killed_worker_partitions_move_without_loss_or_double_count(
     kafka_broker, tmp_path, corpus, expected
 ):
