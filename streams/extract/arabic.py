@@ -18,6 +18,8 @@ from streams.extract.segment import Sentence, Token
 
 __all__ = ["find_hits", "parse_number"]
 
+# A parsed number this large is not a casualty count (a year run together, a phone number, a typo).
+_TOO_BIG = 10**9
 _PREFIXES = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 _NEGATIONS = frozenset({"دون", "بدون", "لا", "لم", "عدم", "غير", "ولا", "ولم", "دونما"})
 _ABOUT = frozenset({"نحو", "قرابه", "حوالي", "زهاء", "تقريبا", "قراب"})
@@ -145,7 +147,7 @@ def parse_number(toks: list[Token], i: int, lex: Lexicon | None = None) -> tuple
         digits = t.replace(",", "")
         if "." in digits:
             digits = digits.split(".")[0]
-        if not digits.isdigit() or len(digits) > 9:
+        if not digits.isdecimal() or len(digits) > 9:
             return None
         value = int(digits)
         j = i + 1
@@ -155,7 +157,7 @@ def parse_number(toks: list[Token], i: int, lex: Lexicon | None = None) -> tuple
         elif j < n and toks[j].text == "مليون":
             value *= 1000000
             j += 1
-        return value, j
+        return (value, j) if value < _TOO_BIG else None
     total = 0
     current = 0
     j = i
@@ -183,7 +185,7 @@ def parse_number(toks: list[Token], i: int, lex: Lexicon | None = None) -> tuple
             current += v
         seen = True
         j += 1
-    if not seen:
+    if not seen or total + current >= _TOO_BIG:
         return None
     return total + current, j
 

@@ -15,6 +15,8 @@ from streams.extract.segment import Sentence, Token
 
 __all__ = ["find_hits", "parse_number"]
 
+# A parsed number this large is not a casualty count (a year run together, a phone number, a typo).
+_TOO_BIG = 10**9
 _AUX = frozenset({"was", "were", "been", "be", "is", "are", "being", "get", "got"})
 _NEG = frozenset({"no", "not", "without", "never", "nor"})
 _MONTHS = frozenset(
@@ -71,14 +73,14 @@ def parse_number(toks: list[Token], i: int, lex: Lexicon | None = None) -> tuple
     t = toks[i].text
     if t[0].isdigit():
         d = t.replace(",", "").split(".")[0]
-        if not d.isdigit() or len(d) > 9:
+        if not d.isdecimal() or len(d) > 9:
             return None
         v = int(d)
         j = i + 1
         if j < n and toks[j].text in ("thousand", "million"):
             v *= lex.numbers[toks[j].text]
             j += 1
-        return v, j
+        return (v, j) if v < _TOO_BIG else None
     if t in ("a", "an"):
         return None
     total = current = 0
@@ -104,7 +106,7 @@ def parse_number(toks: list[Token], i: int, lex: Lexicon | None = None) -> tuple
             current += v
         seen = True
         j += 1
-    if not seen:
+    if not seen or total + current >= _TOO_BIG:
         return None
     return total + current, j
 
