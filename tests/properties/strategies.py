@@ -189,3 +189,50 @@ def per_kb(seconds: float, text: str) -> float:
     """Milliseconds per kilobyte of UTF-8 input (at least 1 KB, so tiny inputs are not penalised)."""
     kb = max(len(text.encode("utf-8")) / 1024, 1.0)
     return seconds * 1000 / kb
+
+
+def _sentence(trig, num, victim, place, glue, noise) -> st.SearchStrategy[str]:
+    """A casualty-shaped sentence (trigger, count, victim, place in some order) with noise mixed in."""
+    slot = st.one_of(trig, num, victim, place, glue)
+    core = st.one_of(
+        st.tuples(trig, num, victim, glue, place).map(list),
+        st.tuples(num, victim, trig, glue, place).map(list),
+        st.tuples(place, trig, num, victim, glue, num, victim).map(list),
+    )
+    return st.tuples(core, st.lists(st.tuples(st.integers(0, 8), st.one_of(slot, noise)), max_size=6)).map(
+        lambda t: " ".join(_insert(t[0], t[1]))
+    )
+
+
+def _insert(words: list[str], extra: list[tuple[int, str]]) -> list[str]:
+    out = list(words)
+    for pos, w in extra:
+        out.insert(min(pos, len(out)), w)
+    return out
+
+
+_noise = st.one_of(_sep, _invisible, _digits, st.text(max_size=2))
+_ar_num = st.one_of(
+    st.sampled_from(AR_NUMBERS), _digits, st.sampled_from(["عشرات", "نحو 12", "ثلاثة وعشرين"])
+)
+_en_num = st.one_of(
+    st.sampled_from(EN_NUMBERS), _digits, st.sampled_from(["dozens of", "at least 12", "twenty-three"])
+)
+ar_sentence = _sentence(
+    st.sampled_from(AR_TRIGGERS),
+    _ar_num,
+    st.sampled_from(AR_VICTIMS),
+    st.sampled_from(AR_PLACES),
+    st.sampled_from(AR_GLUE),
+    _noise,
+)
+en_sentence = _sentence(
+    st.sampled_from(EN_TRIGGERS),
+    _en_num,
+    st.sampled_from(EN_VICTIMS),
+    st.sampled_from(EN_PLACES),
+    st.sampled_from(EN_GLUE),
+    _noise,
+)
+ar_article = st.lists(st.one_of(ar_sentence, ar_sentence, ar_mixed), min_size=1, max_size=10).map(". ".join)
+en_article = st.lists(st.one_of(en_sentence, en_sentence, en_mixed), min_size=1, max_size=10).map(". ".join)

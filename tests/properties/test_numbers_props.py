@@ -10,7 +10,7 @@ from streams.extract import arabic, english
 from streams.extract.segment import tokenize
 from streams.text.normalize import normalize_text
 
-from .strategies import AR_NUMBERS, EN_NUMBERS, any_text, ar_mixed, cpu, en_mixed, long_digits, per_kb
+from .strategies import AR_NUMBERS, EN_NUMBERS, any_text, ar_sentence, cpu, en_sentence, long_digits, per_kb
 
 PARSERS = {"ar": arabic.parse_number, "en": english.parse_number}
 MAX_COUNT = 10**9
@@ -41,13 +41,13 @@ number_words_en = st.lists(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(any_text, ar_mixed, number_words_ar.map(" ".join)))
+@given(st.one_of(any_text, ar_sentence, number_words_ar.map(" ".join)))
 def test_arabic_parse_number_is_total_and_bounded(text):
     _check_all_positions("ar", text)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(any_text, en_mixed, number_words_en.map(" ".join)))
+@given(st.one_of(any_text, en_sentence, number_words_en.map(" ".join)))
 def test_english_parse_number_is_total_and_bounded(text):
     _check_all_positions("en", text)
 
