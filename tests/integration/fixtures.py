@@ -114,14 +114,14 @@ async def produce(bootstrap: str, topic: str, records: Iterable[tuple[bytes | No
 
 
 async def read_topic(bootstrap: str, topic: str, *, until: Callable[[list], bool],
-                     timeout: float = 60.0, partial: bool = False) -> list:
+                     timeout: float = 60.0, partial: bool = False, **client: object) -> list:
     """Read a topic from the beginning until ``until(messages)`` is true; returns the messages.
 
     On timeout raise, or with ``partial`` return what was read (for a precise assertion after).
     """
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
                                 enable_auto_commit=False, fetch_max_bytes=32 * 1024 * 1024,
-                                max_partition_fetch_bytes=16 * 1024 * 1024)
+                                max_partition_fetch_bytes=16 * 1024 * 1024, **client)
     await consumer.start()
     messages: list = []
     try:
