@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import weakref
 from collections.abc import AsyncIterator, MutableMapping, Sequence
 from typing import Any
@@ -44,7 +45,7 @@ from mode.utils.futures import notify
 
 from ..state import ReadCache
 
-__all__ = ["BATCH_MAX", "BATCH_WITHIN", "JOURNAL_PREFIX", "Journal", "batches"]
+__all__ = ["BATCH_MAX", "BATCH_WITHIN", "JOURNAL_PREFIX", "Journal", "batches", "deliver", "run_stateful"]
 
 log = logging.getLogger("hasila.batching")
 
@@ -204,3 +205,58 @@ class Journal:
             self._write(key, value)
         await deliver(self.producer, "changelog")
         return len(dirty)
+
+
+async def run_stateful(
+    rt: Any,
+    stream: Any,
+    *,
+    table: str,
+    stage: str,
+    error_code: str,
+    step: Any,
+    emit: Any,
+    output_key: Any,
+) -> None:
+    """The loop of a stateful agent: read a batch, run ``step`` per event, emit, commit.
+
+    ``step(event) -> list[record]`` decodes and processes one event against the table
+    (through ``rt.caches[table]``); a :class:`HasilaError` or any other exception
+    dead-letters that event (``error_code`` for the unexpected ones) and the batch goes
+    on. Records are coalesced to the last one per ``output_key(record)`` and passed to
+    ``emit(record)`` (an awaitable) at the end of the batch, before the journal commit.
+
+    Every event is processed with Faust's current event set to it, because the RocksDB
+    store reads a key from the database of the current event's partition.
+    """
+    from ..errors import HasilaError
+
+    cache = rt.caches[table]
+    journal = Journal(cache, rt.tables[table], rt.app.producer)
+    log_stage = logging.getLogger(f"hasila.{stage}")
+    async for events in batches(stream):
+        journal.repair(events)
+        cache.begin()
+        latest: dict[str, Any] = {}
+        for event in events:
+            started = time.perf_counter()
+            cache.owner = event
+            _in_context_of(event)
+            try:
+                records = step(event)
+            except HasilaError as exc:
+                await rt.deadletter(stage, exc, event)
+                continue
+            except Exception as exc:  # a bug in a core must not stop the stream
+                log_stage.exception("%s failed at %s[%s]@%s", stage, event.message.topic,
+                                    event.message.partition, event.message.offset)
+                await rt.deadletter(stage, HasilaError(error_code, repr(exc)[:500]), event)
+                continue
+            for record in records:
+                key = output_key(record)
+                latest.pop(key, None)
+                latest[key] = record
+            rt.metrics.stage_seconds(stage, time.perf_counter() - started)
+        for record in latest.values():
+            await emit(record)
+        await journal.commit()
