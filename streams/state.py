@@ -38,10 +38,11 @@ class ReadCache:
     changelog record. Call :meth:`clear` when partitions are assigned or revoked.
     """
 
-    __slots__ = ("_cache", "_dirty", "generation", "owner", "table")
+    __slots__ = ("_cache", "_dirty", "generation", "max_entries", "owner", "table")
 
-    def __init__(self, table: MutableMapping[str, Any]) -> None:
+    def __init__(self, table: MutableMapping[str, Any], max_entries: int = 20_000) -> None:
         self.table = table
+        self.max_entries = max_entries
         self._cache: dict[str, Any] = {}
         self._dirty: dict[str, Any] | None = None
         self.owner: Any = None
@@ -51,19 +52,28 @@ class ReadCache:
         value = self._cache.get(key, _ABSENT)
         if value is _ABSENT:
             value = self.table.get(key)
+            if len(self._cache) >= self.max_entries:
+                self._evict()
             self._cache[key] = value
         return value
 
+    def _evict(self) -> None:
+        """Bound memory: forget every clean entry (writes of the batch in progress are kept)."""
+        dirty = self._dirty or {}
+        self._cache = {key: self._cache[key] for key in dirty if key in self._cache}
+
     def set(self, key: str, value: Any) -> None:
-        self._cache[key] = value
         if self._dirty is None:
             self.table[key] = value
         else:
             self._dirty[key] = self.owner
+        if len(self._cache) >= self.max_entries and key not in self._cache:
+            self._evict()
+        self._cache[key] = value
 
     def delete(self, key: str) -> None:
         if self._dirty is None:
-            self._cache[key] = None
+            self._cache.pop(key, None)  # deleted keys are not remembered: dedup deletes a lot
             if self.table.get(key) is not None:
                 del self.table[key]
         else:

@@ -90,3 +90,18 @@ def test_write_behind_batch_writes_each_key_once_with_its_owner():
     assert table == {"SY01|counter": 99} and Recording.writes == 1
     store["after"] = 5  # outside a batch: write-through again
     assert table["SY01|after"] == 5
+
+
+def test_cache_stays_bounded_and_keeps_unflushed_writes():
+    table: dict = {f"k{i}": i for i in range(50)}
+    cache = ReadCache(table, max_entries=10)
+    for i in range(50):
+        assert cache.get(f"k{i}") == i
+    assert len(cache) <= 10
+    cache.begin()
+    cache.owner = "e"
+    cache.set("new", 1)
+    for i in range(50):
+        cache.get(f"k{i}")
+    assert cache.get("new") == 1  # an unflushed write survives eviction
+    assert cache.take_dirty() == {"new": ("e", 1)}
