@@ -295,6 +295,8 @@ class LocalBroker:
         sasl_password: str | None = None,
         tls: bool = False,
         tls_port: int | None = None,
+        mtls: bool = False,
+        mtls_port: int | None = None,
         libs: Path | str | None = None,
         pom: Path | str | None = None,
         heap: str | None = None,
@@ -311,6 +313,8 @@ class LocalBroker:
             raise BrokerError("tls=True adds a SASL_SSL listener: it needs sasl=True too")
         self.tls = tls
         self.tls_port = int(tls_port) if tls_port else self.port + 3
+        self.mtls = mtls
+        self.mtls_port = int(mtls_port) if mtls_port else self.port + 4
         self._sasl_password = sasl_password
         env_libs = os.environ.get(ENV_LIBS)
         libs_dir = libs or env_libs or self.home / "libs"
@@ -328,8 +332,9 @@ class LocalBroker:
             raise BrokerError("SASL password: at least 6 of letters, digits, _ . ~ -")
         ports = [self.port, self.controller_port]
         ports += ([self.sasl_port] if sasl else []) + ([self.tls_port] if tls else [])
+        ports += [self.mtls_port] if mtls else []
         if len(set(ports)) != len(ports):
-            raise BrokerError(f"broker, controller, SASL and TLS ports must differ: {ports}")
+            raise BrokerError(f"broker, controller, SASL, TLS and mTLS ports must differ: {ports}")
         self._proc: subprocess.Popen[bytes] | None = None
         self._log_offsets: dict[Path, int] = {}  # log sizes at start: errors show new lines only
 
@@ -349,6 +354,11 @@ class LocalBroker:
     def tls_bootstrap(self) -> str | None:
         """SASL_SSL bootstrap servers, or None when TLS is off."""
         return f"{self.host}:{self.tls_port}" if self.tls else None
+
+    @property
+    def mtls_bootstrap(self) -> str | None:
+        """SSL bootstrap servers (client certificate required), or None when mTLS is off."""
+        return f"{self.host}:{self.mtls_port}" if self.mtls else None
 
     @property
     def tls_dir(self) -> Path:
@@ -502,6 +512,10 @@ class LocalBroker:
             listeners.append(f"SASL_SSL://{self.host}:{self.tls_port}")
             advertised.append(f"SASL_SSL://{self.host}:{self.tls_port}")
             protocol_map.append("SASL_SSL:SASL_SSL")
+        if self.mtls:
+            listeners.append(f"SSL://{self.host}:{self.mtls_port}")
+            advertised.append(f"SSL://{self.host}:{self.mtls_port}")
+            protocol_map.append("SSL:SSL")
         listeners.append(f"CONTROLLER://{self.host}:{self.controller_port}")
         template = string.Template((self.deploy_dir / "server.properties").read_text())
         text = template.substitute(
@@ -520,18 +534,27 @@ class LocalBroker:
             jaas_path = self.home / "kafka_server_jaas.conf"
             jaas_path.write_text(jaas.substitute(user=self.sasl_user, password=self._password()))
             jaas_path.chmod(0o600)
-        if self.tls:
+        if self.tls or self.mtls:
             store_pass = self._tls_password()
             text += (
-                "\n# SASL_SSL listener (LocalBroker(tls=True)): certificate signed by the local CA\n"
+                "\n# SASL_SSL / SSL listeners: broker certificate signed by the local CA\n"
                 "ssl.keystore.type=PKCS12\n"
                 f"ssl.keystore.location={self.tls_dir / 'broker.p12'}\n"
                 f"ssl.keystore.password={store_pass}\n"
                 f"ssl.key.password={store_pass}\n"
             )
+        if self.mtls:
+            # Only the SSL listener asks for client certificates, and trusts only the local CA
+            # (a PEM truststore: no extra keytool run, no password).
+            text += (
+                "\n# SSL listener (LocalBroker(mtls=True)): client certificates signed by the local CA\n"
+                "listener.name.ssl.ssl.client.auth=required\n"
+                "listener.name.ssl.ssl.truststore.type=PEM\n"
+                f"listener.name.ssl.ssl.truststore.location={self.ca_file}\n"
+            )
         path = self.home / "server.properties"
         path.write_text(text)
-        if self.sasl:
+        if self.sasl or self.tls or self.mtls:
             path.chmod(0o600)  # holds the keystore password
         return path
 
@@ -551,10 +574,7 @@ class LocalBroker:
         """
         if (self.tls_dir / "broker.p12").exists() and self.ca_file.exists():
             return
-        keytool = Path(java).resolve().parent / "keytool"
-        tool = str(keytool) if keytool.exists() else shutil.which("keytool")
-        if not tool:
-            raise BrokerError("keytool not found (it ships with the JDK): needed for tls=True")
+        tool = self._keytool(java)
         pw = self._tls_password()
         d = self.tls_dir
         for f in ("ca.p12", "broker.p12", "ca.pem", "broker.csr", "broker.pem"):
@@ -584,6 +604,96 @@ class LocalBroker:
             if res.returncode != 0:
                 (d / "broker.p12").unlink(missing_ok=True)
                 raise BrokerError(f"keytool {args[0]} failed:\n" + (res.stdout + res.stderr).strip())
+
+    def client_certificate(
+        self, name: str = "hasila-client", key_password: str | None = None
+    ) -> dict[str, Any]:
+        """PEM files of a client certificate ``CN=<name>`` signed by the local CA, for the mTLS
+        listener: ``{"bootstrap", "security_protocol", "cafile", "certfile", "keyfile",
+        "key_password"}`` (the ``HASILA_SSL_*`` settings of a worker).
+
+        Why PEM and openssl: Python's ``ssl`` loads PEM only and keytool cannot export a
+        private key, so openssl makes the key and CSR and keytool signs it with the CA. Issued
+        once per name and CA (``<home>/tls/clients/<name>/``, mode 0700); with ``key_password``
+        the returned key file is an AES-256 encrypted PKCS#8 copy (re-encrypted per call, so the
+        password is never stored). Works before ``start()`` (creates the CA if needed).
+        """
+        if not (self.tls or self.mtls):
+            raise BrokerError("client certificates need a TLS broker (mtls=True)")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+            raise BrokerError(f"client name {name!r}: use letters, digits, _ . -")
+        if key_password is not None and not re.fullmatch(r"[^\x00-\x1f]{4,}", key_password):
+            raise BrokerError("key password: at least 4 characters, no control characters")
+        openssl = shutil.which("openssl")
+        if not openssl:
+            raise BrokerError(
+                "openssl not found: needed for client certificates (apt-get install -y openssl)"
+            )
+        with _file_lock(self.home / ".lock"):
+            java = self._java()
+            self._ensure_tls(java)
+            d = self.tls_dir / "clients" / name
+            cert, key = d / "cert.pem", d / "key.pem"
+            ca_digest = hashlib.sha256(self.ca_file.read_bytes()).hexdigest()
+            stamp = d / "ca.sha256"
+            fresh = (
+                cert.exists() and key.exists() and stamp.exists() and stamp.read_text().strip() == ca_digest
+            )
+            if not fresh:
+                self._issue_client_cert(java, openssl, name, d)
+                stamp.write_text(ca_digest + "\n")
+            keyfile = key
+            if key_password is not None:
+                keyfile = d / "key.encrypted.pem"
+                keyfile.unlink(missing_ok=True)
+                self._run_tool(
+                    [openssl, "pkey", "-in", str(key), "-aes256", "-passout", "env:HASILA_KEY_PASSOUT",
+                     "-out", str(keyfile)],
+                    "openssl pkey", env={**os.environ, "HASILA_KEY_PASSOUT": key_password},
+                )  # fmt: skip
+                keyfile.chmod(0o600)
+        return {
+            "bootstrap": self.mtls_bootstrap,
+            "security_protocol": "SSL",
+            "cafile": str(self.ca_file),
+            "certfile": str(cert),
+            "keyfile": str(keyfile),
+            "key_password": key_password,
+        }
+
+    def _issue_client_cert(self, java: str, openssl: str, name: str, d: Path) -> None:
+        """openssl: new RSA key + CSR; keytool: the local CA signs it for client authentication."""
+        d.mkdir(parents=True, exist_ok=True)
+        d.chmod(0o700)
+        for f in ("cert.pem", "key.pem", "client.csr", "ca.sha256"):
+            (d / f).unlink(missing_ok=True)
+        self._run_tool(
+            [openssl, "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", str(d / "key.pem"),
+             "-subj", f"/CN={name}", "-out", str(d / "client.csr")],
+            "openssl req",
+        )  # fmt: skip
+        (d / "key.pem").chmod(0o600)
+        self._run_tool(
+            [self._keytool(java), "-gencert", "-alias", "ca", "-keystore", str(self.tls_dir / "ca.p12"),
+             "-storetype", "PKCS12", "-storepass", self._tls_password(), "-infile", str(d / "client.csr"),
+             "-outfile", str(d / "cert.pem"), "-rfc", "-validity", "3650",
+             "-ext", "KU=digitalSignature,keyEncipherment", "-ext", "EKU=clientAuth"],
+            "keytool -gencert",
+        )  # fmt: skip
+
+    @staticmethod
+    def _run_tool(cmd: list[str], what: str, env: dict[str, str] | None = None) -> None:
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False, env=env)
+        if res.returncode != 0:
+            raise BrokerError(f"{what} failed:\n" + (res.stdout + res.stderr).strip())
+
+    @staticmethod
+    def _keytool(java: str) -> str:
+        keytool = Path(java).resolve().parent / "keytool"
+        tool = str(keytool) if keytool.exists() else shutil.which("keytool")
+        if not tool:
+            raise BrokerError("keytool not found (it ships with the JDK): needed for tls=True/mtls=True")
+        return tool
 
     def _jvm_base(self, java: str, *, tool: bool = False) -> list[str]:
         """JVM command prefix; the broker logs to server.log, tools log warnings to stderr."""
@@ -677,6 +787,7 @@ class LocalBroker:
         port = info.get("port", self.port) if info else self.port
         sasl_port = info.get("sasl_port") if info else (self.sasl_port if self.sasl else None)
         tls_port = info.get("tls_port") if info else (self.tls_port if self.tls else None)
+        mtls_port = info.get("mtls_port") if info else (self.mtls_port if self.mtls else None)
         ready = False
         if running:
             with contextlib.suppress(OSError, ConnectionError, struct.error, UnicodeDecodeError):
@@ -691,6 +802,7 @@ class LocalBroker:
             "bootstrap": f"{self.host}:{port}",
             "sasl_bootstrap": f"{self.host}:{sasl_port}" if sasl_port else None,
             "tls_bootstrap": f"{self.host}:{tls_port}" if tls_port else None,
+            "mtls_bootstrap": f"{self.host}:{mtls_port}" if mtls_port else None,
             "controller_port": info.get("controller_port") if info else self.controller_port,
             "home": str(self.home),
             "data_dir": str(self.data_dir),
@@ -719,6 +831,8 @@ class LocalBroker:
             wanted.append(("SASL", self.sasl_port))
         if self.tls:
             wanted.append(("TLS", self.tls_port))
+        if self.mtls:
+            wanted.append(("mTLS", self.mtls_port))
         deadline = time.monotonic() + grace
         while True:
             busy = [(name, port) for name, port in wanted if not _port_free(self.host, port)]
@@ -757,11 +871,12 @@ class LocalBroker:
                 info.get("port") != self.port
                 or (self.sasl and info.get("sasl_port") != self.sasl_port)
                 or (self.tls and info.get("tls_port") != self.tls_port)
+                or (self.mtls and info.get("mtls_port") != self.mtls_port)
             ):
                 raise BrokerError(
                     f"a broker already runs from {self.home} (pid {info['pid']}, port "
                     f"{info.get('port')}, SASL port {info.get('sasl_port')}, TLS port "
-                    f"{info.get('tls_port')}); stop it first"
+                    f"{info.get('tls_port')}, mTLS port {info.get('mtls_port')}); stop it first"
                 )
             self._wait_ready(info["pid"], timeout)
             return self.status()
@@ -770,7 +885,7 @@ class LocalBroker:
         self.ensure_jars()
         self.home.mkdir(parents=True, exist_ok=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        if self.tls:
+        if self.tls or self.mtls:
             self._ensure_tls(java)
         config = self._render_config()
         self._format(java, config)
@@ -806,6 +921,7 @@ class LocalBroker:
                     "controller_port": self.controller_port,
                     "sasl_port": self.sasl_port if self.sasl else None,
                     "tls_port": self.tls_port if self.tls else None,
+                    "mtls_port": self.mtls_port if self.mtls else None,
                     "started_at": time.time(),
                 }
             )
@@ -839,6 +955,7 @@ class LocalBroker:
                     any(b[0] == NODE_ID for b in brokers)
                     and (not self.sasl or _port_open(self.host, self.sasl_port))
                     and (not self.tls or _port_open(self.host, self.tls_port))
+                    and (not self.mtls or _port_open(self.host, self.mtls_port))
                 ):
                     return
                 last_error = f"metadata lists brokers {brokers}"

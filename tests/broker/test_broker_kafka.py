@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import subprocess
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -15,7 +17,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError
 from aiokafka.helpers import create_ssl_context
 
-from streams.broker import BrokerError, LocalBroker
+from streams.broker import BrokerError, LocalBroker, find_free_port_block
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -237,3 +239,25 @@ def _listening(port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def test_client_certificate_is_cached_signed_by_the_ca_and_password_protected(tmp_path) -> None:
+    """No broker needed: keytool makes the CA, openssl the client key; Python's ssl loads the result."""
+    import ssl
+
+    b = LocalBroker(home=tmp_path / "home", port=find_free_port_block(5), mtls=True, libs=tmp_path / "libs")
+    first = b.client_certificate("worker-a", key_password="pw-one-1")
+    cert_bytes = Path(first["certfile"]).read_bytes()
+    again = b.client_certificate("worker-a")  # cached: same certificate, plain key this time
+    assert Path(again["certfile"]).read_bytes() == cert_bytes and again["key_password"] is None
+    assert again["bootstrap"] == b.mtls_bootstrap and again["security_protocol"] == "SSL"
+    assert (tmp_path / "home" / "tls" / "clients" / "worker-a").stat().st_mode & 0o077 == 0
+    ctx = ssl.create_default_context(cafile=first["cafile"])
+    ctx.load_cert_chain(first["certfile"], first["keyfile"], password="pw-one-1")
+    with pytest.raises(ssl.SSLError):
+        ctx.load_cert_chain(first["certfile"], first["keyfile"], password="wrong-pw")
+    other = b.client_certificate("worker-b")
+    assert Path(other["certfile"]).read_bytes() != cert_bytes
+    verify = subprocess.run(["openssl", "verify", "-CAfile", first["cafile"], first["certfile"], other["certfile"]],
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    assert verify.returncode == 0, verify.stdout + verify.stderr

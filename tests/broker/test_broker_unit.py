@@ -161,6 +161,40 @@ def test_rendered_config_tls(tmp_path: Path) -> None:
     assert b.tls_bootstrap == f"127.0.0.1:{b.port + 3}"
 
 
+def test_rendered_config_mtls_requires_client_certificates_on_its_own_listener(tmp_path: Path) -> None:
+    b = _broker(tmp_path, mtls=True)
+    b.home.mkdir(parents=True)
+    path = b._render_config()
+    text = path.read_text()
+    assert f"SSL://127.0.0.1:{b.mtls_port}" in text and "SSL:SSL" in text
+    assert "SASL_SSL://" not in text and "SASL_PLAINTEXT://" not in text  # mTLS does not need SASL
+    assert re.search(r"^listener\.name\.ssl\.ssl\.client\.auth=required$", text, re.M)
+    assert not re.search(r"^ssl\.client\.auth=", text, re.M)  # not broker-wide: other listeners unaffected
+    assert f"listener.name.ssl.ssl.truststore.location={b.ca_file}" in text
+    assert f"ssl.keystore.location={b.tls_dir / 'broker.p12'}" in text
+    assert path.stat().st_mode & 0o077 == 0  # carries the keystore password
+    assert b.mtls_bootstrap == f"127.0.0.1:{b.port + 4}"
+    assert b.status()["mtls_bootstrap"] == b.mtls_bootstrap
+
+
+def test_mtls_off_by_default_and_port_must_differ(tmp_path: Path) -> None:
+    b = _broker(tmp_path)
+    assert b.mtls_bootstrap is None and b.status()["mtls_bootstrap"] is None
+    with pytest.raises(BrokerError, match="must differ"):
+        LocalBroker(home=tmp_path, port=30000, sasl=True, tls=True, mtls=True, mtls_port=30003)
+
+
+def test_client_certificate_needs_tls_and_a_plain_name(tmp_path: Path) -> None:
+    with pytest.raises(BrokerError, match="mtls=True"):
+        _broker(tmp_path).client_certificate("w")
+    b = _broker(tmp_path, mtls=True)
+    with pytest.raises(BrokerError, match="client name"):
+        b.client_certificate("CN=x,O=evil")
+    with pytest.raises(BrokerError, match="key password"):
+        b.client_certificate("w", key_password="a\nb")
+    assert not b.tls_dir.exists()  # nothing created before the arguments were checked
+
+
 def test_tls_needs_sasl(tmp_path: Path) -> None:
     with pytest.raises(BrokerError, match="sasl=True"):
         LocalBroker(home=tmp_path, tls=True)
