@@ -159,10 +159,11 @@ class Journal:
         else:
             self.table[key] = value
 
-    def repair(self, events: Sequence[Any]) -> int:
+    async def repair(self, events: Sequence[Any]) -> int:
         """Re-apply the latest journal of each partition first seen since the last assignment.
 
-        Returns how many keys were rewritten.
+        Returns how many keys were rewritten. Retried like :meth:`commit` when the table
+        cannot be written yet.
         """
         if self.cache.generation != self._generation:  # partitions moved: check them again
             self._generation = self.cache.generation
@@ -172,15 +173,26 @@ class Journal:
             partition = event.message.partition
             if partition in self._repaired:
                 continue
+            delay = 0.2
+            while True:
+                try:
+                    _in_context_of(event)
+                    journal = self.table.get(f"{JOURNAL_PREFIX}{partition}")
+                    for key, value in (journal or {}).get("writes", {}).items():
+                        self._write(key, value)
+                        rewritten += 1
+                    break
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning("could not re-apply journal %s (%r); retrying in %.1f s",
+                                partition, exc, delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 5.0)
             self._repaired.add(partition)
-            _in_context_of(event)
-            journal = self.table.get(f"{JOURNAL_PREFIX}{partition}")
-            if not journal:
-                continue
-            for key, value in journal["writes"].items():
-                self._write(key, value)
-                rewritten += 1
-            self.cache.clear()
+        if rewritten:
+            self.cache.clear()  # the rewritten keys may be cached with older values
+            self._generation = self.cache.generation  # our own clear is not a partition move
         return rewritten
 
     async def commit(self) -> int:
@@ -197,12 +209,24 @@ class Journal:
             partition = owner.message.partition
             entry = by_partition.setdefault(partition, (owner, {}))
             entry[1][key] = value
-        for partition, (owner, writes) in by_partition.items():
-            _in_context_of(owner)
-            self.table[f"{JOURNAL_PREFIX}{partition}"] = {"writes": writes}
-        for key, (owner, value) in dirty.items():
-            _in_context_of(owner)
-            self._write(key, value)
+        delay = 0.2
+        while True:
+            # Idempotent, so retried whole: right after start Faust may not know the changelog
+            # topic's partitions yet (PartitionsMismatch), and a crash here would strand the batch.
+            try:
+                for partition, (owner, writes) in by_partition.items():
+                    _in_context_of(owner)
+                    self.table[f"{JOURNAL_PREFIX}{partition}"] = {"writes": writes}
+                for key, (owner, value) in dirty.items():
+                    _in_context_of(owner)
+                    self._write(key, value)
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("could not write the table (%r); retrying in %.1f s", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
         await deliver(self.producer, "changelog")
         return len(dirty)
 
@@ -235,7 +259,7 @@ async def run_stateful(
     journal = Journal(cache, rt.tables[table], rt.app.producer)
     log_stage = logging.getLogger(f"hasila.{stage}")
     async for events in batches(stream):
-        journal.repair(events)
+        await journal.repair(events)
         cache.begin()
         latest: dict[str, Any] = {}
         for event in events:
