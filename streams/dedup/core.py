@@ -31,18 +31,31 @@ iterated; ``P`` is the partition: the admin1 p-code or ``none``):
 * ``d|P|<kind>|<date>``, ``u|P|<kind>`` mention ids by event date / undated
 * ``b|P|<band>``, ``h|P|<text_hash>``, ``l|P|<url_key>`` article lookup indexes
 * ``x|P`` live dates; ``parts`` partitions; ``wm`` last expiry date
+* ``r|<reference_id>`` an incident reference (an article naming an event at an
+  exact place, no toll: streams.extract.references); ``rp|P|<pcode>`` the
+  references at a place; ``rx|P`` their dates, ``rd|P|<date>`` / ``ru|P`` the
+  dated / undated ones (for expiry)
+* ``ip|P|<pcode>`` live incidents at an exact place: ``{incident_id: kind}``
+
+References never change a figure. An incident lists a reference's article
+(among ``article_ids`` and as a source with no count) when the incident's place
+is the reference's exact place, not another named neighbourhood, and either
+both are dated within the window, or one is undated and the incident is the
+only live one of its kind at that place. Like everything else here, that is a
+function of the state, not of the arrival order: whenever the incidents at a
+place change, the others at that place are summarised again.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import MutableMapping
+from collections.abc import Collection, MutableMapping
 from datetime import date, timedelta
 from typing import Any
 
 from streams.dedup.config import DedupConfig
 from streams.dedup.fingerprint import band_matches
-from streams.dedup.relations import LINK, compact, mention_date, relation
+from streams.dedup.relations import LINK, compact, mention_date, quarter, relation
 from streams.dedup.summary import summarize
 
 __all__ = ["Deduplicator", "partition_of"]
@@ -73,6 +86,7 @@ class Deduplicator:
     def __init__(self, store: MutableMapping[str, Any], config: DedupConfig | None = None):
         self.store = store
         self.config = config or DedupConfig()
+        self._touched: set[tuple[str, str]] = set()  # places whose live incidents changed
 
     # ------------------------------------------------------------------ public
     def process(self, mention: dict) -> list[dict]:
@@ -142,6 +156,55 @@ class Deduplicator:
                     dirty.add(self._root(self._comp_of(other)))
         return self._emit(set(old_root.values()) | dirty, dirty, new)
 
+    def process_reference(self, ref: dict) -> list[dict]:
+        """Add one incident reference; return the incident versions that now list it (maybe []).
+
+        Idempotent: a reference seen before changes nothing. A reference without an
+        exact place, or older than the horizon, is ignored.
+        """
+        st = self.store
+        rid = ref["reference_id"]
+        if st.get(f"r|{rid}") is not None:
+            return []
+        region = ref.get("region") or {}
+        pc = region.get("pcode") if region.get("precision") == "exact" else None
+        if not pc:
+            return []
+        d = mention_date(ref)
+        wm = st.get("wm")
+        if wm and d and d < self._cutoff(wm):
+            return []
+        part = partition_of(ref)
+        self._register_partition(part)
+        art = ref.get("article") or {}
+        st[f"r|{rid}"] = {
+            "id": rid,
+            "art": ref["article_id"],
+            "p": part,
+            "pc": pc,
+            "d": d,
+            "dn": date.fromisoformat(d).toordinal() if d else None,
+            "q": quarter(region.get("place")),
+            "src": art.get("source"),
+            "url": art.get("url"),
+            "pub": art.get("published_at"),
+            "ev": ((ref.get("evidence") or {}).get("text") or "")[: self.config.evidence_chars],
+        }
+        self._append(f"rp|{part}|{pc}", rid)
+        if d:
+            self._append(f"rd|{part}|{d}", rid)
+            dates = st.get(f"rx|{part}") or []
+            if d not in dates:
+                st[f"rx|{part}"] = sorted([*dates, d])
+        else:
+            self._append(f"ru|{part}", rid)
+        out = []
+        for iid in sorted(st.get(f"ip|{part}|{pc}") or {}):
+            rec = self._summary(iid[len("inc-") :])
+            if rec is not None:
+                out.append(rec)
+        return out
+
     def current(self, incident_id: str) -> dict | None:
         """The latest version of a live incident, or None."""
         cur = self.store.get(f"i|{incident_id}")
@@ -172,13 +235,9 @@ class Deduplicator:
                             roots.add(self._root(m["c"]))
             for kind in ("killed", "injured"):
                 for mid in st.get(f"u|{part}|{kind}") or []:
-                    m = st.get(f"m|{mid}")
-                    if m is None:
-                        continue
-                    if "ux" not in m:
-                        m["ux"] = now_date
-                        st[f"m|{mid}"] = m
-                    roots.add(self._root(m["c"]))
+                    m = self._first_seen_undated(f"m|{mid}", now_date)
+                    if m is not None:
+                        roots.add(self._root(m["c"]))
         out = []
         for root in sorted(roots):
             members = self._members(root)
@@ -192,6 +251,7 @@ class Deduplicator:
                 rec = {**cur, "status": "expired", "version": cur["version"] + 1}
                 out.append(rec)
                 del st[f"i|{iid}"]
+                self._unindex_incident(iid, cur)
             self._drop(members)
         for part in st.get("parts") or []:
             dates = st.get(f"x|{part}") or []
@@ -199,7 +259,65 @@ class Deduplicator:
             keep = [d for d in old if self._bucket_alive(part, d)]
             if len(keep) != len(old):
                 st[f"x|{part}"] = keep + dates[len(old) :]
-        return out
+        # incidents that cited a dropped reference, or shared a place with an expired one
+        dropped = self._expire_references(now_date, cutoff)
+        self._touched |= dropped
+        return out + self._resummarize_touched(dropped)
+
+    def _expire_references(self, now_date: str, cutoff: str) -> set[tuple[str, str]]:
+        """Drop references older than the horizon (undated ones one horizon after the
+        first expiry that saw them); return the places they were at."""
+        st = self.store
+        places: set[tuple[str, str]] = set()
+        for part in st.get("parts") or []:
+            dates = st.get(f"rx|{part}") or []
+            old = [d for d in dates if d < cutoff]
+            for d in old:
+                for rid in st.get(f"rd|{part}|{d}") or []:
+                    places |= self._drop_reference(rid)
+                if f"rd|{part}|{d}" in st:
+                    del st[f"rd|{part}|{d}"]
+            if old:
+                st[f"rx|{part}"] = dates[len(old) :]
+            undated = st.get(f"ru|{part}") or []
+            keep = []
+            for rid in undated:
+                r = self._first_seen_undated(f"r|{rid}", now_date)
+                if r is None:
+                    continue
+                if r["ux"] < cutoff:
+                    places |= self._drop_reference(rid)
+                    continue
+                keep.append(rid)
+            if keep != undated:
+                if keep:
+                    st[f"ru|{part}"] = keep
+                else:
+                    del st[f"ru|{part}"]
+        return places
+
+    def _first_seen_undated(self, key: str, now_date: str) -> dict | None:
+        """The record at ``key``, stamped with the first expiry date that saw it (``ux``):
+        an undated record expires one horizon after that."""
+        rec = self.store.get(key)
+        if rec is not None and "ux" not in rec:
+            rec["ux"] = now_date
+            self.store[key] = rec
+        return rec
+
+    def _drop_reference(self, rid: str) -> set[tuple[str, str]]:
+        st = self.store
+        r = st.get(f"r|{rid}")
+        if r is None:
+            return set()
+        key = f"rp|{r['p']}|{r['pc']}"
+        rest = [x for x in st.get(key) or [] if x != rid]
+        if rest:
+            st[key] = rest
+        elif key in st:
+            del st[key]
+        del st[f"r|{rid}"]
+        return {(r["p"], r["pc"])}
 
     # ------------------------------------------------------------ components
     def _comp_of(self, mid: str) -> str:
@@ -364,6 +482,7 @@ class Deduplicator:
                 }
             )
             del st[f"i|{iid}"]
+            self._unindex_incident(iid, cur)
             st[f"v|{iid}"] = cur["version"] + 1
             keeper = st[f"c|{dest}"]
             keeper["tomb"] = sorted({*keeper.get("tomb", []), iid})
@@ -372,6 +491,23 @@ class Deduplicator:
             rec = self._summary(root)
             if rec is not None:
                 out.append(rec)
+        return out + self._resummarize_touched()
+
+    def _resummarize_touched(self, always: Collection[tuple[str, str]] = ()) -> list[dict]:
+        """An incident appeared at or left a place with references: whether the others
+        there are the only one of their kind (for undated references) may have changed.
+        Places in ``always`` lost a reference: their incidents are summarised again too."""
+        st = self.store
+        out = []
+        while self._touched:
+            part, pc = min(self._touched)
+            self._touched.discard((part, pc))
+            if (part, pc) not in always and not st.get(f"rp|{part}|{pc}"):
+                continue
+            for iid in sorted(st.get(f"ip|{part}|{pc}") or {}):
+                rec = self._summary(iid[len("inc-") :])
+                if rec is not None:
+                    out.append(rec)
         return out
 
     def _summary(self, root: str) -> dict | None:
@@ -381,6 +517,7 @@ class Deduplicator:
         members = self._members(root)
         cur = st.get(f"i|{iid}")
         rec = summarize(iid, members, self._canon(members), 1)
+        self._cite(rec, members[0]["p"])
         if cur is not None:
             if {**cur, "version": 1} == rec:
                 return None
@@ -389,7 +526,101 @@ class Deduplicator:
             rec["version"] = st[f"v|{iid}"] + 1
             del st[f"v|{iid}"]
         st[f"i|{iid}"] = rec
+        self._index_incident(iid, rec, cur)
         return rec
+
+    # ------------------------------------------------------------ references
+    def _cite(self, rec: dict, part: str) -> None:
+        """Add to ``rec`` the articles of the references that point at it (no figures).
+
+        A reference points at the incident of each kind at its exact place whose date
+        is compatible (both dated: within the window; either undated: any). With two
+        or more such incidents of a kind it points at the one reported by clearly the
+        most independent articles (at least twice the runner-up), as a reader would
+        take "the clashes in X" for the clashes everyone reported; otherwise at none.
+        """
+        st = self.store
+        pc = _exact_pcode(rec)
+        if pc is None:
+            return
+        rids = st.get(f"rp|{part}|{pc}")
+        if not rids:
+            return
+        iid, kind = rec["incident_id"], rec["kind"]
+        index = dict(st.get(f"ip|{part}|{pc}") or {})
+        index[iid] = _index_entry(rec)  # this version, not the stored one
+        rivals = [(e[1], e[2], i) for i, e in index.items() if e[0] == kind]
+        have = set(rec["article_ids"])
+        q = quarter(rec["region"].get("place"))
+        added: dict[str, dict] = {}
+        for rid in sorted(rids):
+            r = st.get(f"r|{rid}")
+            if r is None or r["art"] in have or r["art"] in added:
+                continue
+            if q and r["q"] and q != r["q"]:
+                continue
+            cands = sorted(
+                ((n, i) for d, n, i in rivals if _dates_compatible(r["d"], d, self.config.date_window_days)),
+                key=lambda c: (-c[0], c[1]),
+            )
+            if not cands or cands[0][1] != iid:
+                continue
+            if len(cands) > 1 and cands[0][0] < 2 * cands[1][0]:
+                continue
+            added[r["art"]] = r
+        if not added:
+            return
+        rec["article_ids"] = sorted(have | set(added))
+        cited = [
+            {
+                "article_id": aid,
+                "reference_id": r["id"],
+                "source": r["src"],
+                "url": r["url"],
+                "published_at": r["pub"],
+                "count": None,
+                "count_min": None,
+                "count_max": None,
+                "evidence": r["ev"] or None,
+                "duplicate_of": None,
+            }
+            for aid, r in added.items()
+        ]
+        rec["sources"] = sorted(rec["sources"] + cited, key=lambda s: s["article_id"])
+
+    def _index_incident(self, iid: str, rec: dict, old: dict | None) -> None:
+        """Keep ``ip|P|<pcode>`` (live incidents by exact place, with kind, date and
+        number of independent reports) up to date; touch the place when it changes."""
+        pc = _exact_pcode(rec)
+        if old is not None and _exact_pcode(old) != pc:
+            self._unindex_incident(iid, old)
+        if pc is None:
+            return
+        part = rec["region"].get("admin1") or "none"  # the partition of its members
+        key = f"ip|{part}|{pc}"
+        index = self.store.get(key) or {}
+        entry = _index_entry(rec)
+        if index.get(iid) != entry:
+            self.store[key] = {**index, iid: entry}
+            self._touched.add((part, pc))
+
+    def _unindex_incident(self, iid: str, rec: dict) -> None:
+        pc = _exact_pcode(rec)
+        if pc is None:
+            return
+        part = rec["region"].get("admin1") or "none"
+        key = f"ip|{part}|{pc}"
+        index = self.store.get(key) or {}
+        if iid in index:
+            rest = {i: e for i, e in index.items() if i != iid}
+            if rest:
+                self.store[key] = rest
+            else:
+                del self.store[key]
+            self._touched.add((part, pc))
+
+    def _append(self, key: str, value: str) -> None:
+        self.store[key] = [*(self.store.get(key) or []), value]
 
     def _canon(self, members: list[dict]) -> dict[str, str | None]:
         """Article id -> the earliest (then smallest-id) article it copies, or None."""
@@ -541,6 +772,23 @@ class Deduplicator:
                 oa["dups"] = [x for x in oa["dups"] if x != aid]
                 st[f"a|{part}|{other}"] = oa
         del st[f"a|{part}|{aid}"]
+
+
+def _index_entry(rec: dict) -> list:
+    """``[kind, event date, independent reports]`` of an incident (references not counted)."""
+    n = sum(1 for s in rec["sources"] if not s.get("reference_id") and not s.get("duplicate_of"))
+    return [rec["kind"], rec["event_date"], n]
+
+
+def _dates_compatible(a: str | None, b: str | None, window: int) -> bool:
+    if a is None or b is None:
+        return True
+    return abs(date.fromisoformat(a).toordinal() - date.fromisoformat(b).toordinal()) <= window
+
+
+def _exact_pcode(rec: dict) -> str | None:
+    region = rec.get("region") or {}
+    return region.get("pcode") if region.get("precision") == "exact" else None
 
 
 def _neg(s: str) -> tuple[int, ...]:

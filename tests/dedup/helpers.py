@@ -171,3 +171,23 @@ def body(topic: str, seed: int) -> str:
     words = list(_FILLER)
     _random.Random(seed).shuffle(words)
     return f"{topic}. " + " ".join(words)
+
+
+REFERENCE = Draft202012Validator(json.loads((SCHEMAS / "reference.v1.json").read_text()), registry=_REG)
+
+
+def reference(art: dict, place: str, *, event_date: str | None = "default", evidence: str = "") -> dict:
+    """An incident reference: ``art`` names an event at ``place`` but gives no toll."""
+    if event_date == "default":
+        event_date = (art["published_at"] or "")[:10] or None
+    span = f"ref|{place}|{event_date}"
+    return {
+        "schema_version": 1,
+        "article_id": art["id"],
+        "reference_id": f"{art['id']}:ref:{hashlib.blake2b(span.encode(), digest_size=4).hexdigest()}",
+        "region": region(place),
+        "event_date": event_date,
+        "evidence": {"text": evidence or f"clashes in {place}", "start": 0, "end": 10},
+        "language": "ar",
+        "article": {k: art[k] for k in ("source", "url", "published_at", "title", "fingerprint")},
+    }

@@ -1,6 +1,6 @@
 """Order independence: whatever the arrival order, the same incidents come out.
 
-The stream sees mentions in any order (partitions, retries, replays); batch
+The stream sees mentions (and incident references) in any order (partitions, retries, replays); batch
 sees file order. Both must end with the same active incidents (ids, members,
 counts), and applying the emitted versions by difference must give the same
 totals as summing the final incidents.
@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from streams.dedup import DedupConfig, Deduplicator, partition_of
-from tests.dedup.helpers import INCIDENT, JsonStore, active, article, body, mention
+from tests.dedup.helpers import INCIDENT, JsonStore, active, article, body, mention, reference
 
 PLACES = [
     "kafrnabl", "has", "maarra", "maarra_district", "idlib_gov", "saraqeb", "nowhere",
@@ -45,7 +45,12 @@ def corpus(seed: int, n_articles: int = 14) -> list[dict]:
                     n=j,
                 )
             )
+        if rnd.random() < 0.4:  # the article also names an event elsewhere, without a toll
+            out.append(reference(art, rnd.choice(EXACT)))
     return out
+
+
+EXACT = ["kafrnabl", "has", "maarra", "saraqeb", "qamishli", "qamishli_tayy", "qamishli_qaddour"]
 
 
 def run(mentions: list[dict]) -> tuple[dict, list[dict]]:
@@ -55,7 +60,7 @@ def run(mentions: list[dict]) -> tuple[dict, list[dict]]:
     for m in mentions:
         key = partition_of(m)
         dd = dds.setdefault(key, Deduplicator(JsonStore(), DedupConfig()))
-        versions.extend(dd.process(m))
+        versions.extend(dd.process_reference(m) if "reference_id" in m else dd.process(m))
     return active(versions), versions
 
 
