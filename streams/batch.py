@@ -5,6 +5,7 @@ agents run (decode → extract → dedup → aggregate) and writes what the outp
 topics would hold once compacted:
 
 * ``mentions.jsonl``: every mention, as on ``casualties.mentions``;
+* ``references.jsonl``: every incident reference, as on ``casualties.references``;
 * ``incidents.jsonl``: the latest version of every incident still standing
   (merged ones are left out: they live on in the incident that absorbed them);
 * ``aggregates.jsonl``: the latest version of every region/bucket total;
@@ -21,7 +22,7 @@ from .codecs import decode_article, dumps, validate
 from .config import Settings
 from .dedup import DedupConfig
 from .errors import HasilaError, deadletter_record, input_stage
-from .pipeline import RegionalAggregation, RegionalDedup, mentions_for_article
+from .pipeline import RegionalAggregation, RegionalDedup, mentions_for_article, references_for_article
 from .topology import ARTICLES_RAW
 
 __all__ = ["BatchResult", "run_batch", "write_batch"]
@@ -32,6 +33,7 @@ class BatchResult:
     """Everything a batch run produced, in output order."""
 
     mentions: list[dict] = field(default_factory=list)
+    references: list[dict] = field(default_factory=list)
     incidents: dict[str, dict] = field(default_factory=dict)
     aggregates: dict[str, dict] = field(default_factory=dict)
     deadletters: list[dict] = field(default_factory=list)
@@ -67,10 +69,16 @@ def run_batch(raw_records: Iterable[bytes | str], settings: Settings | None = No
             )
             continue
         mentions = mentions_for_article(article)
+        references = references_for_article(article, mentions)
         for mention in mentions:
             validate("mention.v1.json", mention, code="E202")
             result.mentions.append(mention)
-            for incident in dedup.process(mention):
+        for reference in references:
+            validate("reference.v1.json", reference, code="E203")
+            result.references.append(reference)
+        changes = [dedup.process(m) for m in mentions] + [dedup.process_reference(r) for r in references]
+        for changed in changes:
+            for incident in changed:
                 validate("incident.v1.json", incident)
                 result.incidents[incident["incident_id"]] = incident
                 for agg in aggregation.core(incident).apply(incident):
@@ -84,6 +92,7 @@ def write_batch(result: BatchResult, out_dir: Path) -> dict[str, int]:
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {
         "mentions.jsonl": result.mentions,
+        "references.jsonl": result.references,
         "incidents.jsonl": result.standing_incidents,
         "aggregates.jsonl": [a for _, a in sorted(result.aggregates.items())],
         "deadletter.jsonl": result.deadletters,

@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "E108": "forbidden characters (NUL) in a text field",
     "E201": "extraction failed",
     "E202": "extracted mention failed its schema (a bug: reported, article skipped)",
+    "E203": "extracted incident reference failed its schema (a bug: reported, article skipped)",
     "E301": "deduplication failed",
     "E401": "aggregation failed",
     "E501": "output record failed its schema",

@@ -51,6 +51,7 @@ TOPICS: frozenset[str] = frozenset(
     {
         "articles.raw",
         "casualties.mentions",
+        "casualties.references",
         "casualties.incidents",
         "casualties.aggregates",
         "articles.deadletter",

@@ -15,9 +15,17 @@ from .aggregate import Aggregator
 from .dedup import DedupConfig, Deduplicator
 from .dedup.fingerprint import article_fingerprint
 from .extract import extract_article
+from .extract.references import find_references
 from .topology import region_key
 
-__all__ = ["RegionalAggregation", "RegionalDedup", "article_info", "mention_key", "mentions_for_article"]
+__all__ = [
+    "RegionalAggregation",
+    "RegionalDedup",
+    "article_info",
+    "mention_key",
+    "mentions_for_article",
+    "references_for_article",
+]
 
 StoreFactory = Callable[[str], MutableMapping[str, Any]]
 
@@ -42,6 +50,18 @@ def mentions_for_article(article: Mapping[str, Any]) -> list[dict]:
     for mention in mentions:
         mention["article"] = info
     return mentions
+
+
+def references_for_article(article: Mapping[str, Any], mentions: list[dict]) -> list[dict]:
+    """The article's incident references (events at exact places it gives no toll for),
+    each carrying its article's info like a mention (see streams.extract.references)."""
+    refs = find_references(article, mentions)
+    if not refs:
+        return []
+    info = mentions[0]["article"] if mentions else article_info(article)
+    for ref in refs:
+        ref["article"] = info
+    return refs
 
 
 def mention_key(mention: Mapping[str, Any]) -> str:
@@ -75,6 +95,14 @@ class RegionalDedup:
             self._expired_through[key] = day
             changed = changed + core.expire(day)
         return changed
+
+    def process_reference(self, reference: Mapping[str, Any]) -> list[dict]:
+        """New incident versions that list ``reference``'s article (references move no clock)."""
+        key = mention_key(reference)
+        core = self._cores.get(key)
+        if core is None:
+            core = self._cores[key] = Deduplicator(self._store_for(key), self._config)
+        return core.process_reference(dict(reference))
 
 
 class RegionalAggregation:

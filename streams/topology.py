@@ -8,8 +8,9 @@ the app id and version form the changelog topics
 
 ::
 
-    articles.raw ──extract──▶ casualties.mentions (keyed by governorate)
-                     │                 │
+    articles.raw ──extract──▶ casualties.mentions   (keyed by governorate)
+                     │    └──────▶ casualties.references (same keys and partitions)
+                     │                 │ both
                      ▼              dedup  [table dedup-state]
              articles.deadletter       ▼
                      ▲        casualties.incidents (compacted, keyed by incident id,
@@ -64,10 +65,10 @@ class TableSpec:
 
 @dataclass(frozen=True, slots=True)
 class AgentSpec:
-    """A processor: the topic it reads and the topics it may write."""
+    """A processor: the topics it reads (co-partitioned when several) and the topics it may write."""
 
     name: str
-    source: str
+    sources: tuple[str, ...]
     sinks: tuple[str, ...]
     description: str
 
@@ -79,6 +80,11 @@ ARTICLES_RAW = TopicSpec(
 MENTIONS = TopicSpec(
     "casualties.mentions", "governorate p-code of the mention (or 'none')", "mention.v1.json", False,
     "Casualty mentions extracted from articles, re-keyed by region for dedup.",
+)
+REFERENCES = TopicSpec(
+    "casualties.references", "governorate p-code of the place", "reference.v1.json", False,
+    "Incident references: an article names an event at an exact place without a toll "
+    "(co-partitioned with mentions; dedup adds the article to the incident as a source).",
 )
 INCIDENTS = TopicSpec(
     "casualties.incidents", "incident id", "incident.v1.json", True,
@@ -94,7 +100,7 @@ DEADLETTER = TopicSpec(
 )
 
 TOPICS: dict[str, TopicSpec] = {
-    t.name: t for t in (ARTICLES_RAW, MENTIONS, INCIDENTS, AGGREGATES, DEADLETTER)
+    t.name: t for t in (ARTICLES_RAW, MENTIONS, REFERENCES, INCIDENTS, AGGREGATES, DEADLETTER)
 }
 
 DEDUP_STATE = TableSpec("dedup-state", "dedup", "Incidents and their members, per governorate.")
@@ -107,11 +113,11 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (DEDUP_STATE, AGGREGATE_STATE
 AGENTS: dict[str, AgentSpec] = {
     a.name: a
     for a in (
-        AgentSpec("extract", ARTICLES_RAW.name, (MENTIONS.name, DEADLETTER.name),
-                  "Decode and validate articles, extract casualty mentions."),
-        AgentSpec("dedup", MENTIONS.name, (INCIDENTS.name, DEADLETTER.name),
-                  "Cluster mentions into incidents, emit new incident versions."),
-        AgentSpec("aggregate", INCIDENTS.name, (AGGREGATES.name, DEADLETTER.name),
+        AgentSpec("extract", (ARTICLES_RAW.name,), (MENTIONS.name, REFERENCES.name, DEADLETTER.name),
+                  "Decode and validate articles, extract casualty mentions and incident references."),
+        AgentSpec("dedup", (MENTIONS.name, REFERENCES.name), (INCIDENTS.name, DEADLETTER.name),
+                  "Cluster mentions into incidents, cite references, emit new incident versions."),
+        AgentSpec("aggregate", (INCIDENTS.name,), (AGGREGATES.name, DEADLETTER.name),
                   "Apply incident version differences to region totals."),
     )
 }

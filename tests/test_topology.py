@@ -8,10 +8,11 @@ from streams.topology import AGENTS, TABLES, TOPICS, region_key, topic_name
 
 def test_names_snapshot():
     assert sorted(TOPICS) == ["articles.deadletter", "articles.raw", "casualties.aggregates",
-                              "casualties.incidents", "casualties.mentions"]
+                              "casualties.incidents", "casualties.mentions", "casualties.references"]
     assert sorted(TABLES) == ["aggregate-state", "dedup-state"]
-    assert {a.name: a.source for a in AGENTS.values()} == {
-        "extract": "articles.raw", "dedup": "casualties.mentions", "aggregate": "casualties.incidents"}
+    assert {a.name: a.sources for a in AGENTS.values()} == {
+        "extract": ("articles.raw",), "dedup": ("casualties.mentions", "casualties.references"),
+        "aggregate": ("casualties.incidents",)}
 
 
 def test_every_topic_has_a_schema_file_and_compaction_where_upserts():
@@ -23,7 +24,7 @@ def test_every_topic_has_a_schema_file_and_compaction_where_upserts():
 
 def test_every_sink_is_a_declared_topic():
     for agent in AGENTS.values():
-        assert agent.source in TOPICS
+        assert set(agent.sources) <= set(TOPICS)
         assert set(agent.sinks) <= set(TOPICS)
 
 

@@ -1,4 +1,4 @@
-"""Agent ``extract``: articles.raw → casualties.mentions (keyed by governorate)."""
+"""Agent ``extract``: articles.raw → casualties.mentions and casualties.references (keyed by governorate)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..codecs import decode_article, validate
 from ..errors import HasilaError, input_stage
-from ..pipeline import mention_key, mentions_for_article
-from ..topology import ARTICLES_RAW, MENTIONS
+from ..pipeline import mention_key, mentions_for_article, references_for_article
+from ..topology import ARTICLES_RAW, MENTIONS, REFERENCES
 from .batching import batches, deliver
 
 if TYPE_CHECKING:
@@ -43,6 +43,9 @@ def register_extract(rt: Runtime) -> None:
             mentions = mentions_for_article(article)
             for mention in mentions:
                 validate("mention.v1.json", mention, code="E202")
+            references = references_for_article(article, mentions)
+            for reference in references:
+                validate("reference.v1.json", reference, code="E203")
         except HasilaError as exc:
             await rt.deadletter("extract", exc, event, article_id=article["id"])
             return
@@ -53,6 +56,8 @@ def register_extract(rt: Runtime) -> None:
             return
         for mention in mentions:
             await rt.send(MENTIONS.name, mention_key(mention), mention)
+        for reference in references:
+            await rt.send(REFERENCES.name, mention_key(reference), reference)
         metrics.article_processed(article, mentions, time.perf_counter() - started)
 
     @rt.app.agent(rt.topic(ARTICLES_RAW.name), name="extract")

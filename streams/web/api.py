@@ -113,7 +113,9 @@ def _named(row: dict) -> dict:
 
 def _summary(incident: dict) -> dict:
     """An incident without its long per-source lists: what a listing needs."""
-    first = next((s for s in incident.get("sources") or () if s.get("evidence")), None)
+    # the evidence shown is a casualty sentence, not a reference's (which gives no toll)
+    sources = incident.get("sources") or ()
+    first = next((s for s in sources if s.get("evidence") and not s.get("reference_id")), None)
     return {
         "incident_id": incident["incident_id"],
         "version": incident.get("version"),
@@ -129,7 +131,8 @@ def _summary(incident: dict) -> dict:
         "region_name": region_names(((incident.get("region") or {}).get("admin1")) or "none"),
         "evidence": first.get("evidence") if first else None,
         "sources": [
-            {k: s.get(k) for k in ("article_id", "source", "url", "published_at", "count", "duplicate_of")}
+            {k: s.get(k) for k in ("article_id", "source", "url", "published_at", "count", "duplicate_of",
+                                   "reference_id")}
             for s in (incident.get("sources") or ())[:20]
         ],
         "source_count": len(incident.get("sources") or ()),

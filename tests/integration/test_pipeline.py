@@ -21,6 +21,11 @@ DARAA = {"id": "it-en-1", "source": "Test Post", "published_at": "2025-04-02", "
          "title": "Bomb kills soldiers in Daraa",
          "body": "Two soldiers were killed when a roadside bomb hit their vehicle near the city of Daraa on Wednesday."}
 
+# no toll: an incident reference, which adds a source to the Sarmin incidents and no casualty
+CALM = {"id": "it-ar-2", "source": "Other Wire", "published_at": "2025-04-02", "language": "ar",
+        "title": None,
+        "body": "عاد الهدوء الحذر إلى بلدة سرمين بعد القصف المدفعي الذي استهدفها صباح اليوم، وسط حركة نزوح محدودة."}
+
 
 def j(record: dict) -> bytes:
     return orjson.dumps(record)
@@ -36,6 +41,7 @@ async def test_articles_flow_to_every_output_topic_and_bad_input_is_dead_lettere
         (b"bad-2", j({"id": "bad-2", "body": "x", "language": "fr"})),
         (b"bad-3", b"\xff\xfe\x00garbage"),
         (b"it-en-1", j(DARAA)),
+        (b"it-ar-2", j(CALM)),
     ], partition=0)
 
     dead = values(await read_topic(bootstrap, deployment.topic("articles.deadletter"),
@@ -57,11 +63,24 @@ async def test_articles_flow_to_every_output_topic_and_bad_input_is_dead_lettere
     text = IDLIB["title"] + "\n\n" + IDLIB["body"]
     assert text[ev["start"]:ev["end"]] == ev["text"]
 
+    references = values(await read_topic(bootstrap, deployment.topic("casualties.references"),
+                                         until=lambda m: len(m) >= 1))
+    assert [(r["article_id"], r["region"]["place"], r["event_date"]) for r in references] == [
+        ("it-ar-2", "سرمين", "2025-04-02")]
+
+    def cited(msgs):
+        state = latest(values(msgs), "incident_id")
+        return sum("it-ar-2" in i["article_ids"] for i in state.values()) == 2
+
     incidents = latest(values(await read_topic(
-        bootstrap, deployment.topic("casualties.incidents"),
-        until=lambda m: len({v["incident_id"] for v in values(m)}) >= 3)), "incident_id")
+        bootstrap, deployment.topic("casualties.incidents"), until=cited)), "incident_id")
     assert sorted((i["kind"], i["count_best"]) for i in incidents.values() if i["status"] == "active") == [
         ("injured", 7), ("killed", 2), ("killed", 4)]
+    for inc in incidents.values():
+        if "it-ar-2" in inc["article_ids"]:
+            assert inc["region"]["place"] == "سرمين"
+            source = next(s for s in inc["sources"] if s["article_id"] == "it-ar-2")
+            assert source["count"] is None and source["reference_id"] == references[0]["reference_id"]
 
     def settled(msgs):
         state = latest(values(msgs), "key")

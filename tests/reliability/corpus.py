@@ -37,6 +37,11 @@ _EN_UPDATES = (
     "At least {k} people have now been killed in the shelling of {gov} province, medics said.",
 )
 
+_EN_FOLLOW_UPS = (
+    "Shops stayed closed in the town of {town} in {gov} province after the attack, residents said.",
+    "An uneasy calm returned to the town of {town} in {gov} province after the shelling, residents said.",
+)
+
 
 def make_corpus(n_events: int = 600, seed: int = 11, days: int = 28) -> list[dict]:
     """Articles (schema article.v1) in a roughly chronological, locally shuffled order.
@@ -67,6 +72,9 @@ def make_corpus(n_events: int = 600, seed: int = 11, days: int = 28) -> list[dic
         # A toll update later the same day: more killed than first reported.
         if rng.random() < 0.4:
             articles.append(_update(ev, rng))
+        # A follow-up with no toll (an incident reference): a source, never a casualty.
+        if ev.town_en and rng.random() < 0.2:
+            articles.append(_follow_up(ev, rng))
     # Roughly chronological, shuffled within windows, as a feed would deliver them.
     articles.sort(key=lambda a: a["published_at"])
     window = 40
@@ -96,6 +104,20 @@ def _update(ev, rng: random.Random) -> dict:
         "published_at": f"{ev.day}T23:{rng.randint(0, 59):02d}:00Z",
         "language": "en" if english else "ar",
         "title": title,
+        "body": body,
+    }
+
+
+def _follow_up(ev, rng: random.Random) -> dict:
+    _, _, gov_en = GOVERNORATES[ev.adm1]
+    body = rng.choice(_EN_FOLLOW_UPS).format(town=ev.town_en, gov=gov_en)
+    return {
+        "id": f"{ev.event_id}-followup",
+        "source": rng.choice(COPY_SOURCES),
+        "url": f"https://news.example/{ev.event_id}/followup",
+        "published_at": f"{ev.day}T22:{rng.randint(0, 59):02d}:00Z",
+        "language": "en",
+        "title": f"Tension in {ev.town_en}",
         "body": body,
     }
 

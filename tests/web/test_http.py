@@ -143,3 +143,22 @@ async def test_page_and_static_files(client):
     assert (await client.get("/static/index.html")).status == 404
     yaml_doc = await client.get("/api/openapi.yaml")
     assert yaml_doc.status == 200 and "openapi: 3.1.0" in await yaml_doc.text()
+
+
+async def test_a_cited_reference_is_listed_but_never_shown_as_the_evidence(runtime_and_follower):
+    rt, follower = runtime_and_follower
+    cited = {"article_id": "a-0-calm", "reference_id": "a-0-calm:ref:1", "source": "Other Wire",
+             "url": None, "published_at": "2025-04-02", "count": None,
+             "evidence": "عاد الهدوء الحذر إلى بلدة سرمين بعد القصف"}
+    counted = {"article_id": "a-1", "mention_id": "m-1", "source": "Test Wire", "url": None,
+               "published_at": "2025-04-02", "count": 7, "evidence": "أصيب سبعة مدنيين في قصف على سرمين"}
+    follower.model.apply_many(
+        aggregates=[aggregate("SY07", "all", injured=7, incidents=1)],
+        incidents=[incident("inc-9", kind="injured", count=7, sources=[cited, counted])],
+    )
+    async with TestClient(TestServer(rt.app.web.web_app)) as client:
+        body = await (await client.get("/api/incidents?region=SY07&kind=injured")).json()
+    item = body["incidents"][0]
+    assert item["evidence"] == counted["evidence"]
+    assert [(s["article_id"], s["reference_id"], s["count"]) for s in item["sources"]] == [
+        ("a-0-calm", "a-0-calm:ref:1", None), ("a-1", None, 7)]
