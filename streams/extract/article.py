@@ -129,16 +129,21 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     may_have = _MAY_HAVE[lang]
 
     found: list[tuple[Hit, Sentence, Place | None, str | None]] = []
-    prev_cumulative = prev_statistic = False
     cumulative_re = _cumulative_re(lang)
     full = nt.text
+    # Sentences with a trigger stem: one scan of the article, not one search per sentence
+    # (the stems are letters only, so no match crosses a sentence boundary).
+    stems = [m.start() for m in may_have.finditer(full)]
+    n_stems = len(stems)
+    # The scope state carried from sentence to sentence ("398 attacks since June" then
+    # "these attacks claimed ..."): sentences without a trigger only matter when a later
+    # statement consults it, so they are kept in ``quiet`` and read back only then.
+    prev_cumulative = False
+    quiet: list[Sentence] = []
     for sent in sents:
-        if not may_have.search(full, sent.start, sent.end):
-            stext = full[sent.start : sent.end]
-            if cumulative_re.search(stext):
-                prev_statistic = True  # "398 attacks since June" then "these attacks claimed ..."
-            elif _INCIDENT_DAY.search(mask_report_days(stext, lang)):
-                prev_cumulative = prev_statistic = False
+        k = bisect_left(stems, sent.start)
+        if k == n_stems or stems[k] >= sent.end:
+            quiet.append(sent)
             continue
         hits = engine(sent, lex)
         if not hits:
@@ -146,14 +151,16 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
         stext = full[sent.start : sent.end]
         mtext = mask_report_days(stext, lang)
         cumulative = cumulative_re.search(stext) is not None
-        if (
-            not cumulative
-            and prev_cumulative
-            and (_CONTINUES.search(stext) or not _INCIDENT_DAY.search(mtext))
-        ) or (not cumulative and prev_statistic and _CONTINUES.search(stext)):
-            cumulative = True
+        if not cumulative:
+            cont = _CONTINUES.search(stext) is not None
+            if (
+                prev_cumulative
+                and _still_cumulative(quiet, full, lang, cumulative_re)
+                and (cont or not _INCIDENT_DAY.search(mtext))
+            ) or (cont and _statistic_before(quiet, full, lang, cumulative_re)):
+                cumulative = True
         prev_cumulative = cumulative
-        prev_statistic = False
+        quiet = []
         date = event_date(mtext, pub, lang, masked=True)
         cue = day_key(mtext, lang, masked=True)
         day = date or cue or "0"
@@ -170,6 +177,31 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     found = _same_attack(found, full)
     kept = _one_per_event(found, title_end, _headlines(full, sents, title_end))
     return [_record(aid, lang, nt, h, sent, place, date) for h, sent, place, date in kept]
+
+
+def _incident(stext: str, lang: str, cumulative_re: re.Pattern[str]) -> bool:
+    """A sentence without a trigger that dates an incident ("... yesterday"), not a statistic."""
+    if cumulative_re.search(stext) is not None:
+        return False
+    return _INCIDENT_DAY.search(mask_report_days(stext, lang)) is not None
+
+
+def _still_cumulative(quiet: list[Sentence], full: str, lang: str, cumulative_re: re.Pattern[str]) -> bool:
+    """The previous statement's cumulative scope still holds: no quiet sentence since then
+    dated an incident."""
+    return not any(_incident(full[s.start : s.end], lang, cumulative_re) for s in quiet)
+
+
+def _statistic_before(quiet: list[Sentence], full: str, lang: str, cumulative_re: re.Pattern[str]) -> bool:
+    """The last quiet sentence that says anything of scope states a statistic ("398 attacks
+    since June"), not an incident's day."""
+    for s in reversed(quiet):
+        stext = full[s.start : s.end]
+        if cumulative_re.search(stext):
+            return True
+        if _INCIDENT_DAY.search(mask_report_days(stext, lang)):
+            return False
+    return False
 
 
 _LOCATOR_GAP = re.compile(r"[^،,.:;\n]{0,20}(?:^|\s|\b)(?:في|ب|ضمن|in|near|of)\s*$")
