@@ -135,6 +135,19 @@ _DESTINATION = re.compile(
 # filed: a place for the sentence only when the sentence names no other
 _DATELINE_BEFORE = re.compile(r"[\s|]*(?:محافظه|مدينه|ريف)? ?$")
 _DATELINE_AFTER = re.compile(r"\s*(?:[–—-]|\(|,[^،,\n]{0,30}\()")
+# Every flight word of _DESTINATION contains one of these: a window with none of them
+# cannot match it (a few substring tests instead of the regex on most windows).
+_FLIGHT_CORES = ("نز", "فر", "هرب", "لج", "هج", "displace", "fle", "escaped")
+
+
+def _destination(full: str, lo: int, hi: int) -> bool:
+    """``_DESTINATION`` matches within ``full[lo:hi]``."""
+    window = full[lo:hi]
+    if not any(c in window for c in _FLIGHT_CORES):
+        return False
+    return _DESTINATION.search(full, lo, hi) is not None
+
+
 _MAX_CHARS = 200_000  # longer bodies are cut: news articles are far shorter
 _NEAR = 600  # chars around a trigger in which a place of a very long sentence may govern it
 
@@ -356,7 +369,7 @@ def _hometown(sent: Sentence, full: str, p: Place) -> bool:
     lo = max(sent.start, p.start - 160)
     if _FLIGHT.search(full, lo, p.start) is None:
         return False
-    return _DESTINATION.search(full, lo, p.start) is not None
+    return _destination(full, lo, p.start)
 
 
 _LIST_GAP = re.compile(r"[^.\n;؛]{0,12}(?:\sو|^و|\band|[،,])\s*$")
@@ -394,13 +407,14 @@ class _Context:
     flight): computed once per article, and only when a sentence needs it, so the fallback
     stays linear in the article's size."""
 
-    __slots__ = ("_full", "_places", "_sents", "_title_end", "places", "sent_starts", "starts")
+    __slots__ = ("_full", "_places", "_sents", "_title_end", "inside", "places", "sent_starts", "starts")
 
     def __init__(self, places: list[Place], sents: list[Sentence], title_end: int, full: str) -> None:
         self._places, self._sents, self._title_end, self._full = places, sents, title_end, full
         self.places: list[Place] = []
         self.starts: list[int] = []
         self.sent_starts: list[int] = []
+        self.inside: tuple = (None, 0, 0, [])  # (sentence, lo, hi, places that may govern it)
 
     def ready(self) -> _Context:
         if self._places is not None:
@@ -410,7 +424,7 @@ class _Context:
                 for p in self._places
                 if p.start >= self._title_end
                 and not _quoted(full, p)
-                and not (flight and _DESTINATION.search(full, max(0, p.start - 160), p.start))
+                and not (flight and _destination(full, max(0, p.start - 160), p.start))
             ]
             self.starts = [p.start for p in self.places]
             self.sent_starts = [s.start for s in self._sents]
@@ -435,11 +449,17 @@ def _choose_place(
     if hi - lo > 24:  # a very long sentence: only places near the trigger can govern it
         lo = max(lo, bisect_right(starts, h.anchor - _NEAR - 1))
         hi = min(hi, bisect_right(starts, h.anchor + _NEAR))
-    inside = [
-        p
-        for p in places[lo:hi]
-        if p.end <= sent.end and not _overlaps_hit(p, sent) and not _hometown(sent, full, p)
-    ]
+    # the candidates do not depend on the hit: several hits of one sentence share them
+    memo = ctx.inside
+    if memo[0] is sent and memo[1] == lo and memo[2] == hi:
+        inside = memo[3]
+    else:
+        inside = [
+            p
+            for p in places[lo:hi]
+            if p.end <= sent.end and not _overlaps_hit(p, sent) and not _hometown(sent, full, p)
+        ]
+        ctx.inside = (sent, lo, hi, inside)
     if inside:
         clause = _clause_of(sent, h.anchor)
 
