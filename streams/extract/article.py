@@ -148,6 +148,52 @@ def _destination(full: str, lo: int, hi: int) -> bool:
     return _DESTINATION.search(full, lo, hi) is not None
 
 
+def _occurrences(full: str, words: tuple[str, ...]) -> list[int]:
+    """Sorted start offsets of every occurrence of each of ``words`` (overlaps included)."""
+    out: list[int] = []
+    find = full.find
+    for w in words:
+        i = find(w)
+        while i >= 0:
+            out.append(i)
+            i = find(w, i + 1)
+    out.sort()
+    return out
+
+
+def _destination_near(full: str, lo: int, hi: int, cores: list[int]) -> bool:
+    """``_DESTINATION.search(full, lo, hi)`` tried only where a match can start: a match opens
+    with an optional و/ب/ل and a flight word whose core (``cores``: offsets of the
+    ``_FLIGHT_CORES`` in ``full``) starts at most one letter into it, so 0-2 letters before a core."""
+    match = _DESTINATION.match
+    for q in cores[bisect_left(cores, lo) : bisect_left(cores, hi)]:
+        for s in (q - 2, q - 1, q):
+            if s >= lo and match(full, s, hi) is not None:
+                return True
+    return False
+
+
+class _Quotes:
+    """Quote marks and line breaks of an article, to tell in O(log n) whether an offset lies
+    inside quoted speech (what ``_quoted`` computes by counting from the paragraph's start)."""
+
+    __slots__ = ("dq", "lg", "nl", "rg")
+
+    def __init__(self, full: str) -> None:
+        self.nl = _occurrences(full, ("\n",))
+        self.dq = _occurrences(full, ('"',))
+        self.lg = _occurrences(full, ("«",))
+        self.rg = _occurrences(full, ("»",))
+
+    def quoted(self, start: int) -> bool:
+        k = bisect_left(self.nl, start)
+        para = self.nl[k - 1] + 1 if k else 0
+        dq = bisect_left(self.dq, start) - bisect_left(self.dq, para)
+        lg = bisect_left(self.lg, start) - bisect_left(self.lg, para)
+        rg = bisect_left(self.rg, start) - bisect_left(self.rg, para)
+        return dq % 2 == 1 or lg > rg
+
+
 _MAX_CHARS = 200_000  # longer bodies are cut: news articles are far shorter
 _NEAR = 600  # chars around a trigger in which a place of a very long sentence may govern it
 
@@ -419,12 +465,14 @@ class _Context:
     def ready(self) -> _Context:
         if self._places is not None:
             full, flight = self._full, _FLIGHT.search(self._full) is not None
+            quotes = _Quotes(full)
+            cores = _occurrences(full, _FLIGHT_CORES) if flight else []
             self.places = [
                 p
                 for p in self._places
                 if p.start >= self._title_end
-                and not _quoted(full, p)
-                and not (flight and _destination(full, max(0, p.start - 160), p.start))
+                and not quotes.quoted(p.start)
+                and not (flight and _destination_near(full, max(0, p.start - 160), p.start, cores))
             ]
             self.starts = [p.start for p in self.places]
             self.sent_starts = [s.start for s in self._sents]
