@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from streams.extract import arabic, english
-from streams.extract.dates import day_key, event_date, mask_report_days, publication_date
+from streams.extract.dates import _names_no_day, day_key, event_date, mask_report_days, publication_date
 from streams.extract.hits import Hit
 from streams.extract.lexicon import lexicon
 from streams.extract.places import EMPTY_REGION, Place, find_places
@@ -251,6 +251,7 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     lex = lexicon(lang)
     engine = arabic.find_hits if lang == "ar" else english.find_hits
     pub = publication_date(article.get("published_at"))
+    pub_iso = pub.isoformat() if pub is not None else None
 
     found: list[tuple[Hit, Sentence, Place | None, str | None]] = []
     cumulative_re = _cumulative_re(lang)
@@ -273,7 +274,8 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
         if not hits:
             continue
         stext = full[sent.start : sent.end]
-        mtext = mask_report_days(stext, lang)
+        no_day = _names_no_day(stext, lang)  # then masking and dating change nothing
+        mtext = stext if no_day else mask_report_days(stext, lang)
         cumulative = cumulative_re.search(stext) is not None
         if not cumulative:
             cont = _CONTINUES.search(stext) is not None
@@ -285,8 +287,11 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
                 cumulative = True
         prev_cumulative = cumulative
         quiet = []
-        date = event_date(mtext, pub, lang, masked=True)
-        cue = day_key(mtext, lang, masked=True)
+        if no_day:
+            date, cue = pub_iso, ""  # what event_date and day_key give for a sentence without a day
+        else:
+            date = event_date(mtext, pub, lang, masked=True)
+            cue = day_key(mtext, lang, masked=True)
         day = date or cue or "0"
         for h in hits:
             h.day, h.cue = day, cue
