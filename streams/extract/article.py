@@ -125,7 +125,8 @@ _REFERENCE = re.compile(
     r"\d+ ?(?:كم|كيلو\w*|km|kilomet\w*|miles?)? ?(?:الي |to the )?"
     r"(?:شمال|جنوب|شرق|غرب|north|south|east|west)\w*(?: ?-? ?(?:شرق|غرب|east|west)\w*)? ?(?:of |مدينه )?$"
 )
-_FLIGHT = re.compile(r"نزو|نزح|فرار|فر |فروا|هرب|لجو|لجا|تهجير|هجر|displac|fled|flee|escaped")
+_FLIGHT_WORDS = "نزو|نزح|فرار|فر |فروا|هرب|لجو|لجا|تهجير|هجر|displac|fled|flee|escaped"
+_FLIGHT = re.compile(_trie([[re.escape(ch) for ch in w] for w in _FLIGHT_WORDS.split("|")]))  # same matches
 # where people fled TO is not where the event was ("نزوح الأهالي نحو قرى الريف الجنوبي")
 _DESTINATION = re.compile(
     r"\b[وبل]?(?:نزوح|نزح\w*|ينزح\w*|فرار|فر|فروا|هرب\w*|يهرب\w*|لجوء|لجا|لجؤوا|تهجير|هجر\w*|"
