@@ -687,17 +687,18 @@ def _one_per_event(
         return s.index in headlines or s.index == lead
 
     out: list = []
+    # earlier statements by (kind, count, scope), in order: a repeat must agree on all three,
+    # so only those are compared (the first that matches wins, as in a scan of ``out``)
+    same: dict[tuple, list[int]] = {}
     for item in found:
         h, s, place, _d = item
         noun = h.noun if h.count == 1 else ""
         dup = False
-        for k, o in enumerate(out):
-            oh, os_, op, _od = o
+        key = (h.kind, h.count, h.scope)
+        for k in same.get(key, ()):
+            oh, os_, op, _od = out[k]
             if (
                 oh.sentence != h.sentence
-                and oh.kind == h.kind
-                and oh.count == h.count
-                and oh.scope == h.scope
                 and _same_noun(oh.noun if oh.count == 1 else "", noun)
                 and (oh.cue == h.cue or not oh.cue or not h.cue)
                 and _same_place(op, place, summary(os_) or summary(s))
@@ -709,6 +710,7 @@ def _one_per_event(
                     out[k] = item  # the body's statement, with its place, stands for the headline's
                 break
         if not dup:
+            same.setdefault(key, []).append(len(out))
             out.append(item)
     # a vague figure ("قتلى وجرحى") where the article counts the same kind in the same
     # governorate is a restatement (headline, lead) of the counted event
@@ -744,11 +746,11 @@ def _one_per_event(
         low = 2 if summary(s) and h.count_max is None else 3
         if h.count is None or h.count < low or h.scope != "incident":
             continue
-        parts = [
+        parts = (  # lazily: the scan below mostly stops at the first part or two
             x
             for x in out[idx + 1 :]
             if x[0].kind == h.kind and x[0].scope == "incident" and x[1].index > s.index
-        ]
+        )
         total = 0
         for k, (part, _ps, pp, _pd) in enumerate(parts):
             # parts of a total lie inside its governorate (a total with no place may span several)
