@@ -10,6 +10,7 @@ The regular expressions are linear (no nested quantifiers), so any input is safe
 from __future__ import annotations
 
 import re
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 __all__ = ["Sentence", "Token", "sentences", "tokenize"]
@@ -20,6 +21,7 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]")
 # candidate character in a tight loop (4x faster than the alternation "[.!?؟؛]+|\n+").
 _SENT_END = re.compile(r"[.!?؟؛\n](?:(?<=\n)\n*|(?<=[^\n])[.!?؟؛]*)")
 _CLAUSE_END = frozenset("،,;:؛")
+_GROUP, _START, _END = re.Match.group, re.Match.start, re.Match.end
 
 
 class Token(NamedTuple):
@@ -64,17 +66,15 @@ class Sentence:
 
 def tokenize(text: str, start: int, end: int) -> list[Token]:
     """Tokens of ``text[start:end]``; punctuation tokens carry clause boundaries."""
-    out: list[Token] = []
-    append = out.append
-    new = tuple.__new__  # Token(...) without the generated __new__: same tuple, a fifth cheaper
-    clause = 0
-    for m in _TOKEN.finditer(text, start, end):
-        t = m.group()
-        if t in _CLAUSE_END:
-            clause += 1
-        a, b = m.span()
-        append(new(Token, (t, a, b, clause)))
-    return out
+    # One C-level pass per field instead of a Python loop per token (a quarter cheaper):
+    # the clause index is the running count of clause marks, and the tuples are built with
+    # tuple.__new__ (the same Token without the generated __new__).
+    ms = list(_TOKEN.finditer(text, start, end))
+    words = list(map(_GROUP, ms))
+    clauses = accumulate(map(_CLAUSE_END.__contains__, words), initial=0)
+    next(clauses)  # the initial 0: clause k counts the marks up to and including token k
+    fields = zip(words, map(_START, ms), map(_END, ms), clauses, strict=True)
+    return list(map(tuple.__new__, repeat(Token), fields))
 
 
 def sentences(text: str) -> list[Sentence]:
