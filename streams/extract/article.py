@@ -246,9 +246,11 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     title = article.get("title")
     title_end = len(normalize(title).text) if isinstance(title, str) and title.strip() else 0
     sents = sentences(nt.text)
-    places = _drop_misread(find_places(nt, lang), nt.text)
-    place_starts = [p.start for p in places]
-    ctx = _Context(places, sents, title_end, nt.text)
+    # places are resolved on the first statement: most articles of a news stream state no
+    # casualty and need no gazetteer pass
+    places: list[Place] | None = None
+    place_starts: list[int] = []
+    ctx = _Context([], sents, title_end, nt.text)
     lex = lexicon(lang)
     engine = arabic.find_hits if lang == "ar" else english.find_hits
     pub = publication_date(article.get("published_at"))
@@ -294,6 +296,10 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
             date = event_date(mtext, pub, lang, masked=True)
             cue = day_key(mtext, lang, masked=True)
         day = date or cue or "0"
+        if places is None:
+            places = _drop_misread(find_places(nt, lang), full)
+            place_starts = [p.start for p in places]
+            ctx = _Context(places, sents, title_end, full)
         for h in hits:
             h.day, h.cue = day, cue
             h.scope = "cumulative" if cumulative else "incident"
