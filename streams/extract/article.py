@@ -285,7 +285,7 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
             if (
                 prev_cumulative
                 and _still_cumulative(quiet, full, lang, cumulative_re)
-                and (cont or not _INCIDENT_DAY.search(mtext))
+                and (cont or not _names_incident_day(mtext, lang, masked=True))
             ) or (cont and _statistic_before(quiet, full, lang, cumulative_re)):
                 cumulative = True
         prev_cumulative = cumulative
@@ -315,11 +315,31 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [_record(aid, lang, nt, h, sent, place, date) for h, sent, place, date in kept]
 
 
+# Every word of _INCIDENT_DAY contains one of these (the English ones end in "day").
+_INCIDENT_WORDS = ("امس", "اليوم", "الليله", "ميدانيا", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس")
+_INCIDENT_WORDS += ("الجمعه", "السبت", "الاحد", "day")
+
+
+def _may_name_incident_day(text: str) -> bool:
+    """False when ``text`` holds no word of ``_INCIDENT_DAY`` (substring tests, no regex)."""
+    for w in _INCIDENT_WORDS:  # noqa: SIM110 (a loop: no generator in a hot path)
+        if w in text:
+            return True
+    return False
+
+
+def _names_incident_day(text: str, lang: str, masked: bool = False) -> bool:
+    """``text`` names the day of an incident: a day word once report days are blanked."""
+    if not _may_name_incident_day(text):
+        return False  # masking only blanks words, so it cannot add one
+    return _INCIDENT_DAY.search(text if masked else mask_report_days(text, lang)) is not None
+
+
 def _incident(stext: str, lang: str, cumulative_re: re.Pattern[str]) -> bool:
     """A sentence without a trigger that dates an incident ("... yesterday"), not a statistic."""
-    if cumulative_re.search(stext) is not None:
+    if not _may_name_incident_day(stext) or cumulative_re.search(stext) is not None:
         return False
-    return _INCIDENT_DAY.search(mask_report_days(stext, lang)) is not None
+    return _names_incident_day(stext, lang)
 
 
 def _still_cumulative(quiet: list[Sentence], full: str, lang: str, cumulative_re: re.Pattern[str]) -> bool:
@@ -335,7 +355,7 @@ def _statistic_before(quiet: list[Sentence], full: str, lang: str, cumulative_re
         stext = full[s.start : s.end]
         if cumulative_re.search(stext):
             return True
-        if _INCIDENT_DAY.search(mask_report_days(stext, lang)):
+        if _names_incident_day(stext, lang):
             return False
     return False
 
