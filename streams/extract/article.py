@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import re._constants as _sre
+import re._parser as _sre_parser
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from functools import lru_cache
@@ -206,6 +208,67 @@ def _cumulative_re(lang: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p.pattern})" for p in pats)) if pats else re.compile(r"(?!x)x")
 
 
+def _literal_heads(items: Any) -> tuple[list[str], bool]:
+    """Literal strings one of which every match of the parsed ``items`` starts with (zero-width
+    boundaries skipped; "" when some match may start otherwise), and whether they spell all
+    of ``items`` (so that what follows may extend them)."""
+    heads = [""]
+    for op, av in items:
+        if op is _sre.AT:
+            continue
+        if op is _sre.LITERAL:
+            heads = [h + chr(av) for h in heads]
+            continue
+        if op is _sre.BRANCH:
+            alts = av[1]
+        elif op is _sre.SUBPATTERN and not (av[1] or av[2]):  # a group without inline flags
+            alts = [av[3]]
+        else:
+            return heads, False
+        tails: list[str] = []
+        complete = True
+        for alt in alts:
+            got, whole = _literal_heads(alt)
+            tails.extend(got)
+            complete = complete and whole
+        heads = [h + t for h in heads for t in tails]
+        if not complete or len(heads) > 64:
+            return heads, False
+    return heads, True
+
+
+@lru_cache(maxsize=2)
+def _cumulative_heads(lang: str) -> tuple[str, ...] | None:
+    """What every cumulative-statistic match of ``lang`` starts with (a substring pre-check
+    before the regex), or None when the patterns do not allow one."""
+    rx = _cumulative_re(lang)
+    try:
+        parsed = _sre_parser.parse(rx.pattern, rx.flags & ~re.UNICODE)
+    except Exception:  # pragma: no cover - the pattern compiled, so it parses
+        return None
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    heads, _whole = _literal_heads(parsed.data)
+    if not all(heads):
+        return None
+    # a head that contains a shorter head adds nothing to the test
+    uniq = sorted(set(heads), key=len)
+    return tuple(h for i, h in enumerate(uniq) if not any(u in h for u in uniq[:i]))
+
+
+def _cumulative(stext: str, lang: str, cumulative_re: re.Pattern[str]) -> bool:
+    """``cumulative_re`` matches ``stext`` (a substring pre-check first: most sentences state
+    no statistic)."""
+    heads = _cumulative_heads(lang)
+    if heads is not None:
+        for h in heads:
+            if h in stext:
+                break
+        else:
+            return False
+    return cumulative_re.search(stext) is not None
+
+
 def article_text(article: Mapping[str, Any]) -> str:
     """The text evidence offsets refer to: title + blank line + body, or the body alone."""
     body = article.get("body")
@@ -279,7 +342,7 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
         stext = full[sent.start : sent.end]
         no_day = _names_no_day(stext, lang)  # then masking and dating change nothing
         mtext = stext if no_day else mask_report_days(stext, lang)
-        cumulative = cumulative_re.search(stext) is not None
+        cumulative = _cumulative(stext, lang, cumulative_re)
         if not cumulative:
             cont = _CONTINUES.search(stext) is not None
             if (
@@ -337,7 +400,7 @@ def _names_incident_day(text: str, lang: str, masked: bool = False) -> bool:
 
 def _incident(stext: str, lang: str, cumulative_re: re.Pattern[str]) -> bool:
     """A sentence without a trigger that dates an incident ("... yesterday"), not a statistic."""
-    if not _may_name_incident_day(stext) or cumulative_re.search(stext) is not None:
+    if not _may_name_incident_day(stext) or _cumulative(stext, lang, cumulative_re):
         return False
     return _names_incident_day(stext, lang)
 
@@ -353,7 +416,7 @@ def _statistic_before(quiet: list[Sentence], full: str, lang: str, cumulative_re
     since June"), not an incident's day."""
     for s in reversed(quiet):
         stext = full[s.start : s.end]
-        if cumulative_re.search(stext):
+        if _cumulative(stext, lang, cumulative_re):
             return True
         if _names_incident_day(stext, lang):
             return False
