@@ -647,6 +647,22 @@ _REST = re.compile(
 )
 
 
+# Every match of _REST holds one of these words, every match of _SAME_ATTACK one of those:
+# a window with none of them is not searched.
+_REST_WORDS = ("rest", "others", "remaining", "والباقي", "والبقيه", "وباقي", "والاخرون")
+_SAME_WORDS = ("same", "نفس", "ذات")
+
+
+def _has_rest(full: str, a: int, b: int) -> bool:
+    window = full[a:b]
+    return any(w in window for w in _REST_WORDS) and _REST.search(full, a, b) is not None
+
+
+def _has_same_attack(full: str, a: int, b: int) -> bool:
+    window = full[a:b]
+    return any(w in window for w in _SAME_WORDS) and _SAME_ATTACK.search(full, a, b) is not None
+
+
 def _remainder(found: list, full: str) -> list:
     """ "25 killed and wounded" then "one was killed and the rest are wounded": the injured
     figure is the combined total minus the killed (ANNOTATION 3b: a combined figure is split
@@ -657,7 +673,7 @@ def _remainder(found: list, full: str) -> list:
         if h.kind != "killed" or h.count is None:
             continue
         if s.index not in rest:
-            rest[s.index] = _REST.search(full, s.start, s.end) is not None
+            rest[s.index] = _has_rest(full, s.start, s.end)
         if not rest[s.index]:
             continue
         pair = [
@@ -702,7 +718,7 @@ def _same_attack(found: list, full: str) -> list:
         if (
             h.count is not None
             and h.scope == "incident"
-            and _SAME_ATTACK.search(full, h.start, min(s.end, h.end + 160))
+            and _has_same_attack(full, h.start, min(s.end, h.end + 160))
         ):
             prev = next(
                 (
