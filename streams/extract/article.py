@@ -501,17 +501,24 @@ def _hometown(sent: Sentence, full: str, p: Place) -> bool:
     """A place that says where a victim comes from, not where the event was
     ("ينحدر أحدهما من مدينة جسر الشغور", "من أبناء بلدة", "a native of"), or a distance's
     reference point ("قرية X (40 كم شمال حماة)")."""
-    window = full[max(sent.start, p.start - 40) : p.start]
-    if _ORIGIN.search(window) is not None or _REFERENCE.search(window) is not None:
-        return True
+    near = max(sent.start, p.start - 40)
     lo = max(sent.start, p.start - 140)
-    if _ORIGIN.search(full, lo, p.start) is not None and _ORIGIN_CHAIN.search(full, lo, p.start) is not None:
+    # an origin word in the last 40 characters is one in the last 140: one scan tells both
+    # are absent (the common case), and _ORIGIN has no anchors, so ranges equal slices
+    if _ORIGIN_ANY.search(full, lo, p.start) is not None and (
+        _ORIGIN.search(full, near, p.start) is not None or _ORIGIN_CHAIN.search(full, lo, p.start) is not None
+    ):
+        return True
+    if _REFERENCE.search(full[near : p.start]) is not None:
         return True
     lo = max(sent.start, p.start - 160)
     if _FLIGHT.search(full, lo, p.start) is None:
         return False
     return _destination(full, lo, p.start)
 
+
+# _ORIGIN's words as a trie, for the existence test (same matches, one branch per letter)
+_ORIGIN_ANY = re.compile(_trie([[re.escape(ch) for ch in w] for w in _ORIGIN.pattern[1:-1].split("|")]))
 
 _LIST_GAP = re.compile(r"[^.\n;؛]{0,12}(?:\sو|^و|\band|[،,])\s*$")
 
@@ -604,6 +611,8 @@ def _choose_place(
         ]
         ctx.inside = (sent, lo, hi, inside)
     if inside:
+        if len(inside) == 1:  # the minimum of one is itself, and one place spans one governorate
+            return inside[0]
         clause = _clause_of(sent, h.anchor)
 
         def cost(p: Place) -> float:

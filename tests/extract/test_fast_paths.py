@@ -163,3 +163,25 @@ def test_an_incident_day_between_a_statistic_and_its_back_reference_ends_the_sta
     assert all(m["scope"] == "cumulative" for m in run(statistic + these, lang="en"))
     ms = run(statistic + "On Monday a market was shelled in the town.\n" + these, lang="en")
     assert ms and all(m["scope"] == "incident" for m in ms)
+
+
+def _hometown_plain(sent, full: str, p) -> bool:
+    """The hometown test as first written: each regex on its own window."""
+    window = full[max(sent.start, p.start - 40) : p.start]
+    if art._ORIGIN.search(window) is not None or art._REFERENCE.search(window) is not None:
+        return True
+    lo = max(sent.start, p.start - 140)
+    if art._ORIGIN.search(full, lo, p.start) is not None and art._ORIGIN_CHAIN.search(full, lo, p.start):
+        return True
+    lo = max(sent.start, p.start - 160)
+    if art._FLIGHT.search(full, lo, p.start) is None:
+        return False
+    return art._DESTINATION.search(full, lo, p.start) is not None
+
+
+def test_hometown_agrees_with_the_plain_test():
+    for text in _texts(7):
+        for s in sentences(text):
+            for i in range(s.start, s.end, 3):
+                p = art.Place(i, i + 1, {})
+                assert art._hometown(s, text, p) == _hometown_plain(s, text, p)
