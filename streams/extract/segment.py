@@ -15,7 +15,11 @@ from typing import NamedTuple
 
 __all__ = ["Sentence", "Token", "sentences", "tokenize"]
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]")
+# A token is a number (3, 1.200, 3,5), a run of letters, or one other non-space character
+# (underscore excepted). Written as "one non-space character, then the rest of its kind" so
+# that the engine tests one class per offset instead of three alternatives (same tokens as
+# r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]": the three first characters are disjoint).
+_TOKEN = re.compile(r"[^\s_](?:(?<=[^\W\d_])[^\W\d_]*|(?<=\d)\d*(?:[.,]\d+)*|)")
 # A run of end marks or of line breaks (a run between two digits is a decimal point, see
 # below), written to open with one character class: the engine then skips to the next
 # candidate character in a tight loop (4x faster than the alternation "[.!?؟؛]+|\n+").

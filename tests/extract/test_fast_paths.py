@@ -91,7 +91,7 @@ def test_sentences_split_as_the_plain_rule():
 
 
 def test_tokens_match_a_plain_tokenizer():
-    for text in [*_texts(3), "a_b 3.5.6 12,000, x; y: z؛ w، v"]:
+    for text in [*_texts(3), "a_b 3.5.6 12,000, x; y: z؛ w، v", "½ ²x é́ __ ٣,٤ 3.,5 .5 a\u0301b"]:
         ref, clause = [], 0
         for m in re.finditer(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]", text):
             clause += m.group() in "،,;:؛" and len(m.group()) == 1
