@@ -742,7 +742,9 @@ def _continuations(toks: list[Token], hits: list[Hit], lex: Lexicon, used: set[i
             continue
         if t == "و":
             j += 1
-            cand = toks[j].text if j < n else ""
+            if j >= n:
+                continue  # a bare و ending the sentence continues nothing
+            cand = toks[j].text
         elif t.startswith("و") and len(t) > 2:
             cand = t[1:]
         else:

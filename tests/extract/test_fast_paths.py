@@ -13,8 +13,7 @@ from streams.extract import dates
 from streams.extract.article import _cumulative_re
 from streams.extract.segment import Token, sentences, tokenize
 from streams.text.normalize import normalize_text
-
-from .conftest import run
+from tests.extract.conftest import run
 
 AR = [
     "قتل ثلاثة مدنيين بقصف على مدينة سراقب أمس",
