@@ -441,7 +441,12 @@ def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
     hits: list[Hit] = []
     used: set[int] = set()  # token indices already part of a count phrase or toll
     tolls: list[Hit] = []
-    flags = [_starts(lex, t.text) for t in toks]
+    entry = _STARTS.get(id(lex))
+    if entry is not None and entry[0] is lex:  # the per-word cache, read inline (hot loop)
+        get = entry[1].get
+        flags = [get(t.text) or _starts(lex, t.text) for t in toks]
+    else:
+        flags = [_starts(lex, t.text) for t in toks]
     for i in range(n):
         if flags[i][0] and i not in used:
             tolls.extend(_toll(toks, i, lex, used))
@@ -737,7 +742,9 @@ def _continuations(toks: list[Token], hits: list[Hit], lex: Lexicon, used: set[i
             continue
         if t == "و":
             j += 1
-            cand = toks[j].text if j < n else ""
+            if j >= n:
+                continue  # a bare و ending the sentence continues nothing
+            cand = toks[j].text
         elif t.startswith("و") and len(t) > 2:
             cand = t[1:]
         else:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import re._constants as _sre
+import re._parser as _sre_parser
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 from streams.extract import arabic, english
-from streams.extract.dates import day_key, event_date, mask_report_days, publication_date
+from streams.extract.dates import _names_no_day, day_key, event_date, mask_report_days, publication_date
 from streams.extract.hits import Hit
 from streams.extract.lexicon import lexicon
 from streams.extract.places import EMPTY_REGION, Place, find_places
@@ -43,6 +45,72 @@ _MAY_HAVE = {
     ),
     "en": re.compile(r"kill|dead|death|died|\bdie|wound|injur|hurt|lives|martyr|slain|execut|bodies|succumb"),
 }
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _stem_literals(rx: re.Pattern[str]) -> tuple[tuple[str, bool], ...] | None:
+    """The stems of a pre-filter as (literal, needs a word boundary before it), or None when
+    the pattern is more than an alternation of letter literals (then the regex is run)."""
+    out = []
+    for alt in rx.pattern.split("|"):
+        bounded = alt.startswith("\\b")
+        word = alt[2:] if bounded else alt
+        if not word.isalpha():
+            return None
+        out.append((word, bounded))
+    return tuple(out)
+
+
+_STEMS = {lang: _stem_literals(rx) for lang, rx in _MAY_HAVE.items()}
+
+
+def _trie(words: list[list[str]]) -> str:
+    """One alternation of ``words`` (each a list of regex atoms) written as a trie
+    ("قت(?:ل|ي)"): the engine follows one branch per first letter instead of trying every
+    word at every offset. Same matches (a word that is a prefix of another is an optional
+    tail)."""
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for atom in w:
+            node = node.setdefault(atom, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [atom + emit(sub) for atom, sub in sorted(node.items()) if atom]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and "" not in node else "(?:" + "|".join(alts) + ")"
+        return body + ("?" if "" in node else "")
+
+    return emit(tree)
+
+
+def _stem_re(lang: str) -> re.Pattern[str]:
+    """The pre-filter of ``lang`` as a trie: the same set of match starts as ``_MAY_HAVE``
+    (``\\bdie`` becomes ``d(?<!\\wd)ie``: no word character before the d)."""
+    stems = _STEMS[lang]
+    if stems is None:
+        return _MAY_HAVE[lang]
+    words = []
+    for w, bounded in stems:
+        atoms = [re.escape(ch) for ch in w]
+        if bounded:
+            atoms.insert(1, rf"(?<!\w{atoms[0]})")
+        words.append(atoms)
+    return re.compile(_trie(words))
+
+
+_STEM_RE = {lang: _stem_re(lang) for lang in _MAY_HAVE}
+
+
+def _stem_starts(full: str, lang: str) -> list[int]:
+    """Start offsets of the trigger stems in ``full``, in order. The stems are letters only,
+    so no stem crosses a sentence boundary: "a stem starts in the sentence" is exactly "the
+    pre-filter matches the sentence" (one scan per article instead of one per sentence)."""
+    return [m.start() for m in _STEM_RE[lang].finditer(full)]
+
+
 _APPOSITION_GAP = frozenset({"في", "ب", "ضمن", "قرب", '"', "«", "(", "من"})
 _ORIGIN = re.compile(
     r"(ينحدر|ينحدرون|تنحدر|المنحدر|المنحدرين|ينتمي|ينتمون|من ابناء|من اهالي|ابن مدينه|ابن بلده|"
@@ -59,7 +127,8 @@ _REFERENCE = re.compile(
     r"\d+ ?(?:كم|كيلو\w*|km|kilomet\w*|miles?)? ?(?:الي |to the )?"
     r"(?:شمال|جنوب|شرق|غرب|north|south|east|west)\w*(?: ?-? ?(?:شرق|غرب|east|west)\w*)? ?(?:of |مدينه )?$"
 )
-_FLIGHT = re.compile(r"نزو|نزح|فرار|فر |فروا|هرب|لجو|لجا|تهجير|هجر|displac|fled|flee|escaped")
+_FLIGHT_WORDS = "نزو|نزح|فرار|فر |فروا|هرب|لجو|لجا|تهجير|هجر|displac|fled|flee|escaped"
+_FLIGHT = re.compile(_trie([[re.escape(ch) for ch in w] for w in _FLIGHT_WORDS.split("|")]))  # same matches
 # where people fled TO is not where the event was ("نزوح الأهالي نحو قرى الريف الجنوبي")
 _DESTINATION = re.compile(
     r"\b[وبل]?(?:نزوح|نزح\w*|ينزح\w*|فرار|فر|فروا|هرب\w*|يهرب\w*|لجوء|لجا|لجؤوا|تهجير|هجر\w*|"
@@ -69,6 +138,65 @@ _DESTINATION = re.compile(
 # filed: a place for the sentence only when the sentence names no other
 _DATELINE_BEFORE = re.compile(r"[\s|]*(?:محافظه|مدينه|ريف)? ?$")
 _DATELINE_AFTER = re.compile(r"\s*(?:[–—-]|\(|,[^،,\n]{0,30}\()")
+# Every flight word of _DESTINATION contains one of these: a window with none of them
+# cannot match it (a few substring tests instead of the regex on most windows).
+_FLIGHT_CORES = ("نز", "فر", "هرب", "لج", "هج", "displace", "fle", "escaped")
+
+
+def _destination(full: str, lo: int, hi: int) -> bool:
+    """``_DESTINATION`` matches within ``full[lo:hi]``."""
+    window = full[lo:hi]
+    if not any(c in window for c in _FLIGHT_CORES):
+        return False
+    return _DESTINATION.search(full, lo, hi) is not None
+
+
+def _occurrences(full: str, words: tuple[str, ...]) -> list[int]:
+    """Sorted start offsets of every occurrence of each of ``words`` (overlaps included)."""
+    out: list[int] = []
+    find = full.find
+    for w in words:
+        i = find(w)
+        while i >= 0:
+            out.append(i)
+            i = find(w, i + 1)
+    out.sort()
+    return out
+
+
+def _destination_near(full: str, lo: int, hi: int, cores: list[int]) -> bool:
+    """``_DESTINATION.search(full, lo, hi)`` tried only where a match can start: a match opens
+    with an optional و/ب/ل and a flight word whose core (``cores``: offsets of the
+    ``_FLIGHT_CORES`` in ``full``) starts at most one letter into it, so 0-2 letters before a core."""
+    match = _DESTINATION.match
+    for q in cores[bisect_left(cores, lo) : bisect_left(cores, hi)]:
+        for s in (q - 2, q - 1, q):
+            if s >= lo and match(full, s, hi) is not None:
+                return True
+    return False
+
+
+class _Quotes:
+    """Quote marks and line breaks of an article, to tell in O(log n) whether an offset lies
+    inside quoted speech (what ``_quoted`` computes by counting from the paragraph's start)."""
+
+    __slots__ = ("dq", "lg", "nl", "rg")
+
+    def __init__(self, full: str) -> None:
+        self.nl = _occurrences(full, ("\n",))
+        self.dq = _occurrences(full, ('"',))
+        self.lg = _occurrences(full, ("«",))
+        self.rg = _occurrences(full, ("»",))
+
+    def quoted(self, start: int) -> bool:
+        k = bisect_left(self.nl, start)
+        para = self.nl[k - 1] + 1 if k else 0
+        dq = bisect_left(self.dq, start) - bisect_left(self.dq, para)
+        lg = bisect_left(self.lg, start) - bisect_left(self.lg, para)
+        rg = bisect_left(self.rg, start) - bisect_left(self.rg, para)
+        return dq % 2 == 1 or lg > rg
+
+
 _MAX_CHARS = 200_000  # longer bodies are cut: news articles are far shorter
 _NEAR = 600  # chars around a trigger in which a place of a very long sentence may govern it
 
@@ -78,6 +206,67 @@ def _cumulative_re(lang: str) -> re.Pattern[str]:
     """All cumulative-statistic patterns of ``lang`` as one alternation (one scan per sentence)."""
     pats = lexicon(lang).cumulative
     return re.compile("|".join(f"(?:{p.pattern})" for p in pats)) if pats else re.compile(r"(?!x)x")
+
+
+def _literal_heads(items: Any) -> tuple[list[str], bool]:
+    """Literal strings one of which every match of the parsed ``items`` starts with (zero-width
+    boundaries skipped; "" when some match may start otherwise), and whether they spell all
+    of ``items`` (so that what follows may extend them)."""
+    heads = [""]
+    for op, av in items:
+        if op is _sre.AT:
+            continue
+        if op is _sre.LITERAL:
+            heads = [h + chr(av) for h in heads]
+            continue
+        if op is _sre.BRANCH:
+            alts = av[1]
+        elif op is _sre.SUBPATTERN and not (av[1] or av[2]):  # a group without inline flags
+            alts = [av[3]]
+        else:
+            return heads, False
+        tails: list[str] = []
+        complete = True
+        for alt in alts:
+            got, whole = _literal_heads(alt)
+            tails.extend(got)
+            complete = complete and whole
+        heads = [h + t for h in heads for t in tails]
+        if not complete or len(heads) > 64:
+            return heads, False
+    return heads, True
+
+
+@lru_cache(maxsize=2)
+def _cumulative_heads(lang: str) -> tuple[str, ...] | None:
+    """What every cumulative-statistic match of ``lang`` starts with (a substring pre-check
+    before the regex), or None when the patterns do not allow one."""
+    rx = _cumulative_re(lang)
+    try:
+        parsed = _sre_parser.parse(rx.pattern, rx.flags & ~re.UNICODE)
+    except Exception:  # pragma: no cover - the pattern compiled, so it parses
+        return None
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    heads, _whole = _literal_heads(parsed.data)
+    if not all(heads):
+        return None
+    # a head that contains a shorter head adds nothing to the test
+    uniq = sorted(set(heads), key=len)
+    return tuple(h for i, h in enumerate(uniq) if not any(u in h for u in uniq[:i]))
+
+
+def _cumulative(stext: str, lang: str, cumulative_re: re.Pattern[str]) -> bool:
+    """``cumulative_re`` matches ``stext`` (a substring pre-check first: most sentences state
+    no statistic)."""
+    heads = _cumulative_heads(lang)
+    if heads is not None:
+        for h in heads:
+            if h in stext:
+                break
+        else:
+            return False
+    return cumulative_re.search(stext) is not None
 
 
 def article_text(article: Mapping[str, Any]) -> str:
@@ -120,43 +309,60 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     title = article.get("title")
     title_end = len(normalize(title).text) if isinstance(title, str) and title.strip() else 0
     sents = sentences(nt.text)
-    places = _drop_misread(find_places(nt, lang), nt.text)
-    place_starts = [p.start for p in places]
-    ctx = _Context(places, sents, title_end, nt.text)
+    # places are resolved on the first statement: most articles of a news stream state no
+    # casualty and need no gazetteer pass
+    places: list[Place] | None = None
+    place_starts: list[int] = []
+    ctx = _Context([], sents, title_end, nt.text)
     lex = lexicon(lang)
     engine = arabic.find_hits if lang == "ar" else english.find_hits
     pub = publication_date(article.get("published_at"))
-    may_have = _MAY_HAVE[lang]
+    pub_iso = pub.isoformat() if pub is not None else None
 
     found: list[tuple[Hit, Sentence, Place | None, str | None]] = []
-    prev_cumulative = prev_statistic = False
     cumulative_re = _cumulative_re(lang)
     full = nt.text
+    # Sentences with a trigger stem: one scan of the article, not one search per sentence
+    # (the stems are letters only, so no match crosses a sentence boundary).
+    stems = _stem_starts(full, lang)
+    n_stems = len(stems)
+    # The scope state carried from sentence to sentence ("398 attacks since June" then
+    # "these attacks claimed ..."): sentences without a trigger only matter when a later
+    # statement consults it, so they are kept in ``quiet`` and read back only then.
+    prev_cumulative = False
+    quiet: list[Sentence] = []
     for sent in sents:
-        if not may_have.search(full, sent.start, sent.end):
-            stext = full[sent.start : sent.end]
-            if cumulative_re.search(stext):
-                prev_statistic = True  # "398 attacks since June" then "these attacks claimed ..."
-            elif _INCIDENT_DAY.search(mask_report_days(stext, lang)):
-                prev_cumulative = prev_statistic = False
+        k = bisect_left(stems, sent.start)
+        if k == n_stems or stems[k] >= sent.end:
+            quiet.append(sent)
             continue
         hits = engine(sent, lex)
         if not hits:
             continue
         stext = full[sent.start : sent.end]
-        mtext = mask_report_days(stext, lang)
-        cumulative = cumulative_re.search(stext) is not None
-        if (
-            not cumulative
-            and prev_cumulative
-            and (_CONTINUES.search(stext) or not _INCIDENT_DAY.search(mtext))
-        ) or (not cumulative and prev_statistic and _CONTINUES.search(stext)):
-            cumulative = True
+        no_day = _names_no_day(stext, lang)  # then masking and dating change nothing
+        mtext = stext if no_day else mask_report_days(stext, lang)
+        cumulative = _cumulative(stext, lang, cumulative_re)
+        if not cumulative:
+            cont = _CONTINUES.search(stext) is not None
+            if (
+                prev_cumulative
+                and _still_cumulative(quiet, full, lang, cumulative_re)
+                and (cont or not _names_incident_day(mtext, lang, masked=True))
+            ) or (cont and _statistic_before(quiet, full, lang, cumulative_re)):
+                cumulative = True
         prev_cumulative = cumulative
-        prev_statistic = False
-        date = event_date(mtext, pub, lang, masked=True)
-        cue = day_key(mtext, lang, masked=True)
+        quiet = []
+        if no_day:
+            date, cue = pub_iso, ""  # what event_date and day_key give for a sentence without a day
+        else:
+            date = event_date(mtext, pub, lang, masked=True)
+            cue = day_key(mtext, lang, masked=True)
         day = date or cue or "0"
+        if places is None:
+            places = _drop_misread(find_places(nt, lang), full)
+            place_starts = [p.start for p in places]
+            ctx = _Context(places, sents, title_end, full)
         for h in hits:
             h.day, h.cue = day, cue
             h.scope = "cumulative" if cumulative else "incident"
@@ -170,6 +376,51 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     found = _same_attack(found, full)
     kept = _one_per_event(found, title_end, _headlines(full, sents, title_end))
     return [_record(aid, lang, nt, h, sent, place, date) for h, sent, place, date in kept]
+
+
+# Every word of _INCIDENT_DAY contains one of these (the English ones end in "day").
+_INCIDENT_WORDS = ("امس", "اليوم", "الليله", "ميدانيا", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس")
+_INCIDENT_WORDS += ("الجمعه", "السبت", "الاحد", "day")
+
+
+def _may_name_incident_day(text: str) -> bool:
+    """False when ``text`` holds no word of ``_INCIDENT_DAY`` (substring tests, no regex)."""
+    for w in _INCIDENT_WORDS:  # noqa: SIM110 (a loop: no generator in a hot path)
+        if w in text:
+            return True
+    return False
+
+
+def _names_incident_day(text: str, lang: str, masked: bool = False) -> bool:
+    """``text`` names the day of an incident: a day word once report days are blanked."""
+    if not _may_name_incident_day(text):
+        return False  # masking only blanks words, so it cannot add one
+    return _INCIDENT_DAY.search(text if masked else mask_report_days(text, lang)) is not None
+
+
+def _incident(stext: str, lang: str, cumulative_re: re.Pattern[str]) -> bool:
+    """A sentence without a trigger that dates an incident ("... yesterday"), not a statistic."""
+    if not _may_name_incident_day(stext) or _cumulative(stext, lang, cumulative_re):
+        return False
+    return _names_incident_day(stext, lang)
+
+
+def _still_cumulative(quiet: list[Sentence], full: str, lang: str, cumulative_re: re.Pattern[str]) -> bool:
+    """The previous statement's cumulative scope still holds: no quiet sentence since then
+    dated an incident."""
+    return not any(_incident(full[s.start : s.end], lang, cumulative_re) for s in quiet)
+
+
+def _statistic_before(quiet: list[Sentence], full: str, lang: str, cumulative_re: re.Pattern[str]) -> bool:
+    """The last quiet sentence that says anything of scope states a statistic ("398 attacks
+    since June"), not an incident's day."""
+    for s in reversed(quiet):
+        stext = full[s.start : s.end]
+        if _cumulative(stext, lang, cumulative_re):
+            return True
+        if _names_incident_day(stext, lang):
+            return False
+    return False
 
 
 _LOCATOR_GAP = re.compile(r"[^،,.:;\n]{0,20}(?:^|\s|\b)(?:في|ب|ضمن|in|near|of)\s*$")
@@ -250,17 +501,24 @@ def _hometown(sent: Sentence, full: str, p: Place) -> bool:
     """A place that says where a victim comes from, not where the event was
     ("ينحدر أحدهما من مدينة جسر الشغور", "من أبناء بلدة", "a native of"), or a distance's
     reference point ("قرية X (40 كم شمال حماة)")."""
-    window = full[max(sent.start, p.start - 40) : p.start]
-    if _ORIGIN.search(window) is not None or _REFERENCE.search(window) is not None:
-        return True
+    near = max(sent.start, p.start - 40)
     lo = max(sent.start, p.start - 140)
-    if _ORIGIN.search(full, lo, p.start) is not None and _ORIGIN_CHAIN.search(full, lo, p.start) is not None:
+    # an origin word in the last 40 characters is one in the last 140: one scan tells both
+    # are absent (the common case), and _ORIGIN has no anchors, so ranges equal slices
+    if _ORIGIN_ANY.search(full, lo, p.start) is not None and (
+        _ORIGIN.search(full, near, p.start) is not None or _ORIGIN_CHAIN.search(full, lo, p.start) is not None
+    ):
+        return True
+    if _REFERENCE.search(full[near : p.start]) is not None:
         return True
     lo = max(sent.start, p.start - 160)
     if _FLIGHT.search(full, lo, p.start) is None:
         return False
-    return _DESTINATION.search(full, lo, p.start) is not None
+    return _destination(full, lo, p.start)
 
+
+# _ORIGIN's words as a trie, for the existence test (same matches, one branch per letter)
+_ORIGIN_ANY = re.compile(_trie([[re.escape(ch) for ch in w] for w in _ORIGIN.pattern[1:-1].split("|")]))
 
 _LIST_GAP = re.compile(r"[^.\n;؛]{0,12}(?:\sو|^و|\band|[،,])\s*$")
 
@@ -297,23 +555,26 @@ class _Context:
     flight): computed once per article, and only when a sentence needs it, so the fallback
     stays linear in the article's size."""
 
-    __slots__ = ("_full", "_places", "_sents", "_title_end", "places", "sent_starts", "starts")
+    __slots__ = ("_full", "_places", "_sents", "_title_end", "inside", "places", "sent_starts", "starts")
 
     def __init__(self, places: list[Place], sents: list[Sentence], title_end: int, full: str) -> None:
         self._places, self._sents, self._title_end, self._full = places, sents, title_end, full
         self.places: list[Place] = []
         self.starts: list[int] = []
         self.sent_starts: list[int] = []
+        self.inside: tuple = (None, 0, 0, [])  # (sentence, lo, hi, places that may govern it)
 
     def ready(self) -> _Context:
         if self._places is not None:
             full, flight = self._full, _FLIGHT.search(self._full) is not None
+            quotes = _Quotes(full)
+            cores = _occurrences(full, _FLIGHT_CORES) if flight else []
             self.places = [
                 p
                 for p in self._places
                 if p.start >= self._title_end
-                and not _quoted(full, p)
-                and not (flight and _DESTINATION.search(full, max(0, p.start - 160), p.start))
+                and not quotes.quoted(p.start)
+                and not (flight and _destination_near(full, max(0, p.start - 160), p.start, cores))
             ]
             self.starts = [p.start for p in self.places]
             self.sent_starts = [s.start for s in self._sents]
@@ -338,12 +599,20 @@ def _choose_place(
     if hi - lo > 24:  # a very long sentence: only places near the trigger can govern it
         lo = max(lo, bisect_right(starts, h.anchor - _NEAR - 1))
         hi = min(hi, bisect_right(starts, h.anchor + _NEAR))
-    inside = [
-        p
-        for p in places[lo:hi]
-        if p.end <= sent.end and not _overlaps_hit(p, sent) and not _hometown(sent, full, p)
-    ]
+    # the candidates do not depend on the hit: several hits of one sentence share them
+    memo = ctx.inside
+    if memo[0] is sent and memo[1] == lo and memo[2] == hi:
+        inside = memo[3]
+    else:
+        inside = [
+            p
+            for p in places[lo:hi]
+            if p.end <= sent.end and not _overlaps_hit(p, sent) and not _hometown(sent, full, p)
+        ]
+        ctx.inside = (sent, lo, hi, inside)
     if inside:
+        if len(inside) == 1:  # the minimum of one is itself, and one place spans one governorate
+            return inside[0]
         clause = _clause_of(sent, h.anchor)
 
         def cost(p: Place) -> float:
@@ -387,6 +656,22 @@ _REST = re.compile(
 )
 
 
+# Every match of _REST holds one of these words, every match of _SAME_ATTACK one of those:
+# a window with none of them is not searched.
+_REST_WORDS = ("rest", "others", "remaining", "والباقي", "والبقيه", "وباقي", "والاخرون")
+_SAME_WORDS = ("same", "نفس", "ذات")
+
+
+def _has_rest(full: str, a: int, b: int) -> bool:
+    window = full[a:b]
+    return any(w in window for w in _REST_WORDS) and _REST.search(full, a, b) is not None
+
+
+def _has_same_attack(full: str, a: int, b: int) -> bool:
+    window = full[a:b]
+    return any(w in window for w in _SAME_WORDS) and _SAME_ATTACK.search(full, a, b) is not None
+
+
 def _remainder(found: list, full: str) -> list:
     """ "25 killed and wounded" then "one was killed and the rest are wounded": the injured
     figure is the combined total minus the killed (ANNOTATION 3b: a combined figure is split
@@ -397,7 +682,7 @@ def _remainder(found: list, full: str) -> list:
         if h.kind != "killed" or h.count is None:
             continue
         if s.index not in rest:
-            rest[s.index] = _REST.search(full, s.start, s.end) is not None
+            rest[s.index] = _has_rest(full, s.start, s.end)
         if not rest[s.index]:
             continue
         pair = [
@@ -442,7 +727,7 @@ def _same_attack(found: list, full: str) -> list:
         if (
             h.count is not None
             and h.scope == "incident"
-            and _SAME_ATTACK.search(full, h.start, min(s.end, h.end + 160))
+            and _has_same_attack(full, h.start, min(s.end, h.end + 160))
         ):
             prev = next(
                 (
@@ -516,17 +801,18 @@ def _one_per_event(
         return s.index in headlines or s.index == lead
 
     out: list = []
+    # earlier statements by (kind, count, scope), in order: a repeat must agree on all three,
+    # so only those are compared (the first that matches wins, as in a scan of ``out``)
+    same: dict[tuple, list[int]] = {}
     for item in found:
         h, s, place, _d = item
         noun = h.noun if h.count == 1 else ""
         dup = False
-        for k, o in enumerate(out):
-            oh, os_, op, _od = o
+        key = (h.kind, h.count, h.scope)
+        for k in same.get(key, ()):
+            oh, os_, op, _od = out[k]
             if (
                 oh.sentence != h.sentence
-                and oh.kind == h.kind
-                and oh.count == h.count
-                and oh.scope == h.scope
                 and _same_noun(oh.noun if oh.count == 1 else "", noun)
                 and (oh.cue == h.cue or not oh.cue or not h.cue)
                 and _same_place(op, place, summary(os_) or summary(s))
@@ -538,6 +824,7 @@ def _one_per_event(
                     out[k] = item  # the body's statement, with its place, stands for the headline's
                 break
         if not dup:
+            same.setdefault(key, []).append(len(out))
             out.append(item)
     # a vague figure ("قتلى وجرحى") where the article counts the same kind in the same
     # governorate is a restatement (headline, lead) of the counted event
@@ -573,11 +860,11 @@ def _one_per_event(
         low = 2 if summary(s) and h.count_max is None else 3
         if h.count is None or h.count < low or h.scope != "incident":
             continue
-        parts = [
+        parts = (  # lazily: the scan below mostly stops at the first part or two
             x
             for x in out[idx + 1 :]
             if x[0].kind == h.kind and x[0].scope == "incident" and x[1].index > s.index
-        ]
+        )
         total = 0
         for k, (part, _ps, pp, _pd) in enumerate(parts):
             # parts of a total lie inside its governorate (a total with no place may span several)

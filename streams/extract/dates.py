@@ -38,10 +38,24 @@ _EN_REPORT_DAY = re.compile(
 )
 
 
+# Every day expression above contains one of these words (the English ones end in "day" or
+# "night"): a sentence with none of them names no day, and its date is the default.
+_AR_DAY_WORDS = ("امس", "اليوم", "الليله", "البارحه", *_AR_DAYS)
+_EN_DAY_WORDS = ("day", "night")
+
+
+def _names_no_day(text: str, lang: str) -> bool:
+    """True when ``text`` cannot hold a day expression (a few substring tests, no regex)."""
+    for w in _AR_DAY_WORDS if lang == "ar" else _EN_DAY_WORDS:  # noqa: SIM110 (a loop: no generator in a hot path)
+        if w in text:
+            return False
+    return True
+
+
 def mask_report_days(text: str, lang: str) -> str:
     """``text`` with the days that date a report (not an event) blanked, same length."""
     rx = _AR_REPORT_DAY if lang == "ar" else _EN_REPORT_DAY
-    if not rx.search(text):
+    if _names_no_day(text, lang) or not rx.search(text):
         return text
     return rx.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + " " * (m.end(1) - m.start(1)), text)
 
@@ -52,6 +66,8 @@ def day_key(text: str, lang: str, masked: bool = False) -> str:
     sentence names no day."""
     if not masked:
         text = mask_report_days(text, lang)
+    if _names_no_day(text, lang):
+        return ""
     if lang == "ar":
         if _AR_BEFORE_YESTERDAY.search(text):
             return "-2"
@@ -93,6 +109,8 @@ def event_date(text: str, pub: date | None, lang: str, masked: bool = False) -> 
         return None
     if not masked:
         text = mask_report_days(text, lang)
+    if _names_no_day(text, lang):
+        return pub.isoformat()
     if lang == "ar":
         if _AR_BEFORE_YESTERDAY.search(text):
             return (pub - timedelta(days=2)).isoformat()

@@ -58,6 +58,11 @@ def _gazetteer() -> Any:
 
 
 _GAZ: list[Any] = []
+# The gazetteer hands out the same Region object for the same reading (it memoises them), so
+# its record is built once and shared: Place records are read, never written (``_record``
+# copies them). Keyed by id() with the Region kept alive next to it, so an id is never reused.
+_RECORDS: dict[int, tuple[Any, dict[str, Any]]] = {}
+_RECORDS_MAX = 100_000
 
 
 def find_places(nt: Normalized, lang: str) -> list[Place]:
@@ -72,8 +77,17 @@ def find_places(nt: Normalized, lang: str) -> list[Place]:
     except Exception:
         return []
     out = []
+    records = _RECORDS
+    if len(records) > _RECORDS_MAX:
+        records.clear()
     for p in found:
-        rec = p.region.to_record() if hasattr(p.region, "to_record") else dict(p.region)
+        region = p.region
+        got = records.get(id(region))
+        if got is not None and got[0] is region:
+            rec = got[1]
+        else:
+            rec = region.to_record() if hasattr(region, "to_record") else dict(region)
+            records[id(region)] = (region, rec)
         if rec.get("admin1") is None and rec.get("precision") in (None, "none", "country"):
             continue
         out.append(Place(p.start, p.end, rec))

@@ -17,6 +17,7 @@ unit per hit, jointly for the article (:mod:`streams.places.resolve`).
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import threading
@@ -393,10 +394,18 @@ _LOCK = threading.Lock()
 
 
 def default_gazetteer() -> Gazetteer:
-    """The packaged gazetteer, loaded once per process (thread-safe)."""
+    """The packaged gazetteer, loaded once per process (thread-safe).
+
+    Once loaded, the objects alive in the process are moved out of the cyclic garbage
+    collector's reach (``gc.freeze``): the gazetteer's ~86,000 objects live as long as the
+    process, and every full collection walked them all (12-30 ms pauses, the slowest
+    articles of the extraction benchmark). Freed by reference counting as before; only a
+    reference cycle among objects alive at load time would now stay.
+    """
     global _DEFAULT
     if _DEFAULT is None:
         with _LOCK:
             if _DEFAULT is None:
                 _DEFAULT = Gazetteer.load()
+                gc.freeze()
     return _DEFAULT

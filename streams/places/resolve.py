@@ -581,6 +581,10 @@ def resolve_hits(
     direct = len(nt._norm_at) == 1  # no deletions: offsets are the same in both texts
     to_original = nt.to_original
     rcache = gaz._regions
+    # Scores of an ambiguous name depend on its readings (the list object: hits of one key
+    # share it), its type noun, its neighbours and the article's votes (fixed by now), so a
+    # name repeated in the same surroundings is scored once per article.
+    scored: dict[tuple, tuple[Unit, float, float]] = {}
     if len(rcache) > _MEMO_MAX:
         rcache.clear()
     for i, h in enumerate(sel):
@@ -602,6 +606,13 @@ def resolve_hits(
         if len(units) == 1:
             best = units[0]
             best_s, second_s = 10.0, 0.0
+        elif (
+            got_score := scored.get(
+                sck := (id(units), h.type_kinds, near1, near2, near_level, prev1, own1, own2)
+            )
+        ) is not None:
+            # the same name in the same surroundings earlier in the article: same scores
+            best, best_s, second_s = got_score
         else:
             best = units[0]
             best_s = second_s = -math.inf
@@ -629,6 +640,7 @@ def resolve_hits(
                     best, best_s, second_s = u, s, best_s
                 elif s > second_s:
                     second_s = s
+            scored[sck] = (best, best_s, second_s)
         if direct:
             o_start, o_end = h.span_start, h.span_end
         else:

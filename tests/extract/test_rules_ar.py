@@ -112,3 +112,9 @@ def test_victim_and_group():
     assert m["victim"] == "combatant" and m["group"] == "قوات النظام"
     m = run("قُتل 5 مدنيين بقصف.")[0]
     assert m["victim"] == "civilian" and m["group"] is None
+
+
+def test_a_bare_conjunction_ending_the_text_does_not_lose_the_figure():
+    # a list continuation was looked for past the last token (IndexError: the article gave nothing)
+    ms = run("عثر الأهالي على جثث 3 و")
+    assert [(m["kind"], m["count"]) for m in ms] == [("killed", 3)]

@@ -1,0 +1,186 @@
+"""The speed-ups of extraction give what the plain computations give.
+
+Each fast path (one scan per article instead of one per sentence, substring
+pre-checks before a regex, offsets kept per article) is compared with the
+computation it replaces, on sentences written for these tests.
+"""
+
+import random
+import re
+
+from streams.extract import article as art
+from streams.extract import dates
+from streams.extract.article import _cumulative_re
+from streams.extract.segment import Token, sentences, tokenize
+from streams.text.normalize import normalize_text
+from tests.extract.conftest import run
+
+AR = [
+    "قتل ثلاثة مدنيين بقصف على مدينة سراقب أمس",
+    "وأصيب طفل برصاص قناص في حي بمدينة درعا",
+    "لقي عنصر مصرعه وتوفي آخر متأثراً بجراحه",
+    "وثق المرصد مقتل 90 شخصاً منذ مطلع العام خلال الأشهر الماضية",
+    "نزح الأهالي نحو قرى الريف الجنوبي هرباً من القصف",
+    "وقال المرصد في بيان اليوم الخميس إن الحصيلة ارتفعت",
+    "قتل 5 أشخاص وأصيب آخرون في الهجوم نفسه والباقي جرحى",
+    "ينحدر أحدهما من مدينة جسر الشغور (40 كم شمال حماة)",
+    'وقال "إن الغارة على «منبج» أسفرت عن ضحايا"',
+    "تشهد المنطقة توتراً منذ أسابيع وسط انتشار الحواجز",
+]
+EN = [
+    "at least 3 civilians were killed and 12 others wounded in shelling on saraqib on monday.",
+    "a car bomb killed 4 people; the rest were injured, a war monitor said yesterday.",
+    "two more died in the same attack. the death toll rose to 9.",
+    "residents fled to the countryside, escaped towards idlib and were displaced into camps.",
+    "he studied in daraa, a native of homs, and undied? diexecution bodies succumbed",
+    "since the start of the year, monitors documented 120 bombings in the province.",
+    "in the past three months, 40 people lost their lives during the whole war.",
+]
+FILLER = ["و", "في", "من", ".", "،", ",", "\n", " ", "3.5", "12", '"', "«", "»", "the", "of", "-", "_"]
+
+
+def _texts(seed: int, n: int = 200) -> list[str]:
+    """Articles shuffled from the sentences above, their words and some punctuation."""
+    rnd = random.Random(seed)
+    words = [w for s in AR + EN for w in s.split()] + FILLER
+    out = []
+    for _ in range(n):
+        parts = [rnd.choice(AR + EN) if rnd.random() < 0.3 else rnd.choice(words) for _ in range(rnd.randint(1, 40))]
+        out.append(normalize_text(rnd.choice([" ", "\n", ". ", "، "]).join(parts)))
+    return out
+
+
+def test_stem_scan_marks_exactly_the_sentences_the_prefilter_matches():
+    for lang in ("ar", "en"):
+        for text in _texts(1):
+            starts = art._stem_starts(text, lang)
+            for s in sentences(text):
+                fast = any(s.start <= q < s.end for q in starts)
+                assert fast == (art._MAY_HAVE[lang].search(text, s.start, s.end) is not None), text[s.start : s.end]
+
+
+def test_word_boundary_stem_keeps_its_boundary():
+    assert art._stem_starts("studied", "en") == [3]  # "died", not "\\bdie"
+    assert art._stem_starts("undie", "en") == []
+    assert art._stem_starts("die hard", "en") == [0]
+
+
+def _reference_sentences(text: str) -> list[tuple[int, int, int]]:
+    """The splitting rule written plainly (ends: runs of . ! ? ؟ ؛ or of line breaks)."""
+    out, pos, n = [], 0, len(text)
+    for m in re.finditer(r"[.!?؟؛]+|\n+", text):
+        a, e = m.span()
+        if a > 0 and e < n and text[a - 1].isdigit() and text[e].isdigit() and text[a] != "\n":
+            continue
+        core = text[pos:e].strip()
+        if core:
+            a = pos + text[pos:e].index(core[0])
+            out.append((a, a + len(core), len(out)))
+        pos = e
+    core = text[pos:].strip()
+    if core:
+        a = pos + text[pos:].index(core[0])
+        out.append((a, a + len(core), len(out)))
+    return out
+
+
+def test_sentences_split_as_the_plain_rule():
+    for text in [*_texts(2), "", " ", "3.5 a.. b?!\n\n c 1.200 . .6 7.\n 8.\n9", "a.b\n\n"]:
+        assert [(s.start, s.end, s.index) for s in sentences(text)] == _reference_sentences(text)
+
+
+def test_tokens_match_a_plain_tokenizer():
+    for text in [*_texts(3), "a_b 3.5.6 12,000, x; y: z؛ w، v", "½ ²x é́ __ ٣,٤ 3.,5 .5 a\u0301b"]:
+        ref, clause = [], 0
+        for m in re.finditer(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]", text):
+            clause += m.group() in "،,;:؛" and len(m.group()) == 1
+            ref.append(Token(m.group(), m.start(), m.end(), clause))
+        got = tokenize(text, 0, len(text))
+        assert got == ref
+        assert all(type(t) is Token and type(t.clause) is int for t in got)
+
+
+def test_quote_offsets_agree_with_counting():
+    for text in _texts(4):
+        quotes = art._Quotes(text)
+        for i in range(0, len(text), 7):
+            p = art.Place(i, i + 1, {})
+            assert quotes.quoted(i) == art._quoted(text, p)
+
+
+def test_destination_near_cores_agrees_with_the_regex():
+    for text in _texts(5):
+        cores = art._occurrences(text, art._FLIGHT_CORES)
+        for hi in range(0, len(text) + 1, 5):
+            lo = max(0, hi - 160)
+            assert art._destination_near(text, lo, hi, cores) == (art._DESTINATION.search(text, lo, hi) is not None)
+            assert art._destination(text, lo, hi) == (art._DESTINATION.search(text, lo, hi) is not None)
+
+
+def test_pre_checks_are_necessary_conditions():
+    """Wherever a guarded regex matches, its pre-check passes (so skipping is safe)."""
+    day_res = [
+        dates._AR_BEFORE_YESTERDAY,
+        dates._AR_YESTERDAY,
+        dates._AR_TODAY,
+        dates._AR_DAY,
+        dates._AR_REPORT_DAY,
+        dates._EN_YESTERDAY,
+        dates._EN_DAY,
+        dates._EN_REPORT_DAY,
+    ]
+    for text in _texts(6, 300):
+        for s in sentences(text):
+            st = text[s.start : s.end]
+            if any(rx.search(st) for rx in day_res):
+                assert not (dates._names_no_day(st, "ar") and dates._names_no_day(st, "en"))
+            if art._INCIDENT_DAY.search(st):
+                assert art._may_name_incident_day(st)
+            for lang in ("ar", "en"):
+                assert art._cumulative(st, lang, _cumulative_re(lang)) == (_cumulative_re(lang).search(st) is not None)
+            assert art._has_rest(text, s.start, s.end) == (art._REST.search(text, s.start, s.end) is not None)
+            assert art._has_same_attack(text, s.start, s.end) == (
+                art._SAME_ATTACK.search(text, s.start, s.end) is not None
+            )
+            assert (art._FLIGHT.search(st) is not None) == (
+                re.search(art._FLIGHT_WORDS, st) is not None
+            )
+
+
+def test_day_functions_without_a_day_word_give_the_defaults():
+    pub = dates.publication_date("2024-05-15")
+    for st in ("قتل شاب بقصف على البلدة", "a shell killed two people in the town"):
+        lang = "ar" if st[0] > "z" else "en"
+        assert dates.day_key(st, lang) == ""
+        assert dates.event_date(st, pub, lang) == "2024-05-15"
+        assert dates.mask_report_days(st, lang) == st
+
+
+def test_an_incident_day_between_a_statistic_and_its_back_reference_ends_the_statistic():
+    statistic = "Since the start of the year, monitors have documented more than 120 bombings in the province.\n"
+    these = "These bombings claimed the lives of 96 people."
+    assert all(m["scope"] == "cumulative" for m in run(statistic + these, lang="en"))
+    ms = run(statistic + "On Monday a market was shelled in the town.\n" + these, lang="en")
+    assert ms and all(m["scope"] == "incident" for m in ms)
+
+
+def _hometown_plain(sent, full: str, p) -> bool:
+    """The hometown test as first written: each regex on its own window."""
+    window = full[max(sent.start, p.start - 40) : p.start]
+    if art._ORIGIN.search(window) is not None or art._REFERENCE.search(window) is not None:
+        return True
+    lo = max(sent.start, p.start - 140)
+    if art._ORIGIN.search(full, lo, p.start) is not None and art._ORIGIN_CHAIN.search(full, lo, p.start):
+        return True
+    lo = max(sent.start, p.start - 160)
+    if art._FLIGHT.search(full, lo, p.start) is None:
+        return False
+    return art._DESTINATION.search(full, lo, p.start) is not None
+
+
+def test_hometown_agrees_with_the_plain_test():
+    for text in _texts(7):
+        for s in sentences(text):
+            for i in range(s.start, s.end, 3):
+                p = art.Place(i, i + 1, {})
+                assert art._hometown(s, text, p) == _hometown_plain(s, text, p)
