@@ -22,7 +22,7 @@ from .codecs import decode_article, dumps, validate
 from .config import Settings
 from .dedup import DedupConfig
 from .errors import HasilaError, deadletter_record, input_stage
-from .pipeline import RegionalAggregation, RegionalDedup, mentions_for_article, references_for_article
+from .pipeline import RegionalAggregation, RegionalDedup, analyse_article
 from .topology import ARTICLES_RAW
 
 __all__ = ["BatchResult", "run_batch", "write_batch"]
@@ -68,8 +68,7 @@ def run_batch(raw_records: Iterable[bytes | str], settings: Settings | None = No
                                   keep_bytes=settings.deadletter_keep_bytes)
             )
             continue
-        mentions = mentions_for_article(article)
-        references = references_for_article(article, mentions)
+        mentions, references = analyse_article(article)
         for mention in mentions:
             validate("mention.v1.json", mention, code="E202")
             result.mentions.append(mention)

@@ -15,16 +15,17 @@ from .aggregate import Aggregator
 from .dedup import DedupConfig, Deduplicator
 from .dedup.fingerprint import article_fingerprint
 from .extract import extract_article
-from .extract.references import find_references
+from .extract.article import extract_with_analysis
+from .extract.references import references_from
 from .topology import region_key
 
 __all__ = [
     "RegionalAggregation",
     "RegionalDedup",
+    "analyse_article",
     "article_info",
     "mention_key",
     "mentions_for_article",
-    "references_for_article",
 ]
 
 StoreFactory = Callable[[str], MutableMapping[str, Any]]
@@ -41,6 +42,18 @@ def article_info(article: Mapping[str, Any]) -> dict:
     }
 
 
+def analyse_article(article: Mapping[str, Any]) -> tuple[list[dict], list[dict]]:
+    """An article's casualty mentions and incident references, each carrying the article's
+    info for dedup. References reuse what extraction computed (text, sentences, places)."""
+    mentions, analysis = extract_with_analysis(article)
+    references = references_from(analysis, mentions)
+    if mentions or references:
+        info = article_info(article)
+        for record in (*mentions, *references):
+            record["article"] = info
+    return mentions, references
+
+
 def mentions_for_article(article: Mapping[str, Any]) -> list[dict]:
     """Extract an article's casualty mentions, each carrying its article's info for dedup."""
     mentions = extract_article(article)
@@ -50,18 +63,6 @@ def mentions_for_article(article: Mapping[str, Any]) -> list[dict]:
     for mention in mentions:
         mention["article"] = info
     return mentions
-
-
-def references_for_article(article: Mapping[str, Any], mentions: list[dict]) -> list[dict]:
-    """The article's incident references (events at exact places it gives no toll for),
-    each carrying its article's info like a mention (see streams.extract.references)."""
-    refs = find_references(article, mentions)
-    if not refs:
-        return []
-    info = mentions[0]["article"] if mentions else article_info(article)
-    for ref in refs:
-        ref["article"] = info
-    return refs
 
 
 def mention_key(mention: Mapping[str, Any]) -> str:

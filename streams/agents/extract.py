@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..codecs import decode_article, validate
 from ..errors import HasilaError, input_stage
-from ..pipeline import mention_key, mentions_for_article, references_for_article
+from ..pipeline import analyse_article, mention_key
 from ..topology import ARTICLES_RAW, MENTIONS, REFERENCES
 from .batching import batches, deliver
 
@@ -40,10 +40,9 @@ def register_extract(rt: Runtime) -> None:
             await rt.deadletter(input_stage(exc.code), exc, event)
             return
         try:
-            mentions = mentions_for_article(article)
+            mentions, references = analyse_article(article)
             for mention in mentions:
                 validate("mention.v1.json", mention, code="E202")
-            references = references_for_article(article, mentions)
             for reference in references:
                 validate("reference.v1.json", reference, code="E203")
         except HasilaError as exc:

@@ -16,7 +16,7 @@ import re._parser as _sre_parser
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from streams.extract import arabic, english
 from streams.extract.dates import _names_no_day, day_key, event_date, mask_report_days, publication_date
@@ -26,7 +26,7 @@ from streams.extract.places import EMPTY_REGION, Place, find_places
 from streams.extract.segment import Sentence, sentences
 from streams.text.normalize import Normalized, normalize
 
-__all__ = ["article_text", "detect_language", "extract_article"]
+__all__ = ["Analysis", "article_text", "detect_language", "extract_article", "extract_with_analysis"]
 
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
@@ -287,20 +287,39 @@ def detect_language(text: str) -> str:
     return "ar" if ar and ar * 2 >= la else "en"
 
 
+class Analysis(NamedTuple):
+    """What extraction computed of an article that other steps may reuse (incident
+    references): the normalised text, its sentences and, when extraction needed them, its
+    places (None: not resolved, because the article states no casualty)."""
+
+    article_id: str
+    lang: str
+    nt: Normalized
+    sents: list[Sentence]
+    places: list[Place] | None
+    published_at: Any
+
+
 def extract_article(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every casualty mention of ``article`` (a dict per ``schemas/article.v1.json``)."""
+    return extract_with_analysis(article)[0]
+
+
+def extract_with_analysis(article: Mapping[str, Any]) -> tuple[list[dict[str, Any]], Analysis | None]:
+    """:func:`extract_article` plus the :class:`Analysis` it made (None for an empty or
+    unreadable article). Total: never raises."""
     try:
         return _extract(article)
     except Exception:
-        return []
+        return [], None
 
 
-def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _extract(article: Mapping[str, Any]) -> tuple[list[dict[str, Any]], Analysis | None]:
     if not isinstance(article, Mapping):
-        return []
+        return [], None
     text = article_text(article)[:_MAX_CHARS]
     if not text.strip():
-        return []
+        return [], None
     lang = article.get("language")
     if lang not in ("ar", "en"):
         lang = detect_language(text)
@@ -375,7 +394,8 @@ def _extract(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     found = _remainder(found, full)
     found = _same_attack(found, full)
     kept = _one_per_event(found, title_end, _headlines(full, sents, title_end))
-    return [_record(aid, lang, nt, h, sent, place, date) for h, sent, place, date in kept]
+    records = [_record(aid, lang, nt, h, sent, place, date) for h, sent, place, date in kept]
+    return records, Analysis(aid, lang, nt, sents, places, article.get("published_at"))
 
 
 # Every word of _INCIDENT_DAY contains one of these (the English ones end in "day").

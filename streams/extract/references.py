@@ -24,10 +24,10 @@ from typing import Any
 
 from streams.extract.dates import event_date, mask_report_days, publication_date
 from streams.extract.places import Place, find_places
-from streams.extract.segment import Sentence, sentences
-from streams.text.normalize import Normalized, normalize, normalize_text
+from streams.extract.segment import Sentence
+from streams.text.normalize import Normalized, normalize_text
 
-__all__ = ["EVENT_WORDS", "find_references", "references_in"]
+__all__ = ["EVENT_WORDS", "find_references", "linked_pcodes", "references_from", "references_in"]
 
 #: Words that name a violent event, on normalised text (ة→ه, أ/إ/آ→ا, ى→ي). Each
 #: stem may carry the clitics و ف ب ل ك and the article ال; English takes inflections.
@@ -147,28 +147,35 @@ def _is_capital(pcode: str, admin1: str | None) -> bool:
 def find_references(article: Mapping[str, Any], mentions: Iterable[Mapping[str, Any]] = ()) -> list[dict]:
     """The references of ``article`` (a dict per ``schemas/article.v1.json``), given its mentions.
 
-    Analyses the article on its own; the stream uses :func:`references_in` with the
-    pieces extraction already computed. Total: any input gives a list.
+    Analyses the article on its own; the stream uses :func:`references_from` with the
+    analysis extraction already made. Total: any input gives a list.
     """
-    from streams.extract.article import article_text, detect_language
+    from streams.extract.article import extract_with_analysis
 
+    if not isinstance(article, Mapping):
+        return []
+    _, analysis = extract_with_analysis(article)
+    return references_from(analysis, mentions)
+
+
+def references_from(analysis: Any, mentions: Iterable[Mapping[str, Any]]) -> list[dict]:
+    """The references of an article from its extraction :class:`~streams.extract.article.Analysis`
+    (places are resolved here only when extraction did not need them). Total."""
+    if analysis is None:
+        return []
     try:
-        text = article_text(article)
-        if not text.strip():
+        if EVENT_WORDS[analysis.lang].search(analysis.nt.text) is None:
             return []
-        lang = article.get("language")
-        if lang not in ("ar", "en"):
-            lang = detect_language(text)
-        nt = normalize(text)
-        if EVENT_WORDS[lang].search(nt.text) is None:
-            return []
+        places = analysis.places
+        if places is None:
+            places = find_places(analysis.nt, analysis.lang)
         return references_in(
-            article_id=str(article.get("id") or "unknown"),
-            lang=lang,
-            nt=nt,
-            sents=sentences(nt.text),
-            places=find_places(nt, lang),
-            published_at=article.get("published_at"),
+            article_id=analysis.article_id,
+            lang=analysis.lang,
+            nt=analysis.nt,
+            sents=analysis.sents,
+            places=places,
+            published_at=analysis.published_at,
             linked_pcodes=linked_pcodes(mentions),
         )
     except Exception:
