@@ -23,8 +23,9 @@ _ = extract_article({"id": "warm", "body": "قتل 3 في إدلب", "language":
 
 def _check(article: dict) -> list[dict]:
     full = article_text(article)
-    out = _extract(article)
+    out, analysis = _extract(article)
     assert isinstance(out, list)
+    assert analysis is None or analysis.nt.original == full[: len(analysis.nt.original)]
     ids = set()
     for m in out:
         ev = m["evidence"]
@@ -77,3 +78,20 @@ def test_extract_cpu_time_per_kilobyte(lang, body):
     article = {"id": "x", "body": body, "language": lang}
     ms = per_kb(cpu(lambda: _extract(article), repeat=2), body)
     assert ms < EXTRACT_MS_PER_KB, f"{ms:.2f} ms/KB on {len(body)} chars"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(ar_article, en_article, bodies), st.sampled_from(["ar", "en"]))
+def test_references_never_raise_and_point_into_the_text(body, lang):
+    from streams.extract.references import references_from
+
+    article = {"id": "x", "body": body, "language": lang, "published_at": "2024-03-14"}
+    mentions, analysis = _extract(article)
+    full = article_text(article)
+    refs = references_from(analysis, mentions)
+    assert len(refs) <= 16
+    linked = {m["region"]["pcode"] for m in mentions if m["scope"] == "incident"}
+    for r in refs:
+        ev = r["evidence"]
+        assert full[ev["start"] : ev["end"]] == ev["text"]
+        assert r["region"]["precision"] == "exact" and r["region"]["pcode"] not in linked
