@@ -549,7 +549,11 @@ class Deduplicator:
         iid, kind = rec["incident_id"], rec["kind"]
         index = dict(st.get(f"ip|{part}|{pc}") or {})
         index[iid] = _index_entry(rec)  # this version, not the stored one
-        rivals = [(e[1], e[2], i) for i, e in index.items() if e[0] == kind]
+        rivals = [
+            (e[1], _independent(rec if i == iid else st.get(f"i|{i}")), i)
+            for i, e in index.items()
+            if e[0] == kind
+        ]
         have = set(rec["article_ids"])
         q = quarter(rec["region"].get("place"))
         added: dict[str, dict] = {}
@@ -589,8 +593,9 @@ class Deduplicator:
         rec["sources"] = sorted(rec["sources"] + cited, key=lambda s: s["article_id"])
 
     def _index_incident(self, iid: str, rec: dict, old: dict | None) -> None:
-        """Keep ``ip|P|<pcode>`` (live incidents by exact place, with kind, date and
-        number of independent reports) up to date; touch the place when it changes."""
+        """Keep ``ip|P|<pcode>`` (live incidents by exact place, with kind and date) up to
+        date; touch the place when it changes, or when the number of independent reports
+        changes at a place with references (which incident is the main one may change)."""
         pc = _exact_pcode(rec)
         if old is not None and _exact_pcode(old) != pc:
             self._unindex_incident(iid, old)
@@ -602,6 +607,8 @@ class Deduplicator:
         entry = _index_entry(rec)
         if index.get(iid) != entry:
             self.store[key] = {**index, iid: entry}
+            self._touched.add((part, pc))
+        elif _independent(rec) != _independent(old) and self.store.get(f"rp|{part}|{pc}"):
             self._touched.add((part, pc))
 
     def _unindex_incident(self, iid: str, rec: dict) -> None:
@@ -775,9 +782,15 @@ class Deduplicator:
 
 
 def _index_entry(rec: dict) -> list:
-    """``[kind, event date, independent reports]`` of an incident (references not counted)."""
-    n = sum(1 for s in rec["sources"] if not s.get("reference_id") and not s.get("duplicate_of"))
-    return [rec["kind"], rec["event_date"], n]
+    """``[kind, event date]`` of an incident: what the place index keeps."""
+    return [rec["kind"], rec["event_date"]]
+
+
+def _independent(rec: dict | None) -> int:
+    """Independent reports of an incident: its articles, copies and references not counted."""
+    if rec is None:
+        return 0
+    return sum(1 for s in rec["sources"] if not s.get("reference_id") and not s.get("duplicate_of"))
 
 
 def _dates_compatible(a: str | None, b: str | None, window: int) -> bool:

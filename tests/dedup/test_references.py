@@ -141,3 +141,13 @@ def test_a_reference_moves_when_another_incident_there_becomes_the_main_one(orde
     incidents, _ = _run([records[i] for i in order])
     by_date = {i["event_date"]: i["article_ids"] for i in incidents.values()}
     assert by_date == {"2024-02-01": ["a"], "2024-02-20": ["c", "m0", "m1", "m2"]}
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(5))))
+def test_a_reference_leaves_when_the_main_incident_is_no_longer_clearly_the_main_one(order):
+    a = [_art(f"a{i}", f"غارة على كفرنبل {i}", 20 + i, "2024-02-01T08:00:00Z", f"p{i}") for i in range(2)]
+    b = [_art(f"b{i}", f"غارة أخرى على كفرنبل {i}", 30 + i, "2024-02-20T08:00:00Z", f"q{i}") for i in range(2)]
+    calm = reference(_art("c", "قصف على كفرنبل", 3, None, source="third"), "kafrnabl")
+    records = [*(mention(x, "kafrnabl", 2) for x in a), mention(b[0], "kafrnabl", 4), calm, mention(b[1], "kafrnabl", 4)]
+    incidents, _ = _run([records[i] for i in order])
+    assert sorted(i["article_ids"] for i in incidents.values()) == [["a0", "a1"], ["b0", "b1"]]
