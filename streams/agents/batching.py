@@ -160,6 +160,23 @@ def _expedite(producer: Any) -> None:
         return
 
 
+def _refresh_metadata(table: Any) -> None:
+    """Ask the consumer to re-read the cluster metadata now (a refused table write is retried).
+
+    Faust refuses a table write (``PartitionsMismatch``, "changelog has 0 partitions") when
+    the consumer subscribed before the changelog topic existed: its metadata snapshot then
+    says 0 partitions until the next periodic refresh, 5 minutes later (aiokafka's
+    ``metadata_max_age_ms``). Retrying alone stalled a soak's aggregate agent that long.
+    """
+    client = getattr(getattr(getattr(getattr(table, "app", None), "consumer", None), "_consumer", None),
+                     "_client", None)
+    if client is not None:
+        try:
+            client.force_metadata_update()
+        except Exception as exc:  # diagnostics only: the retry goes on regardless
+            log.debug("metadata refresh failed: %r", exc)
+
+
 def _in_context_of(event: Any) -> None:
     _current_event.set(weakref.ref(event))
 
@@ -261,6 +278,7 @@ class Journal:
                 except Exception as exc:
                     log.warning("could not re-apply journal %s (%r); retrying in %.1f s",
                                 partition, exc, delay)
+                    _refresh_metadata(self.table)
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 5.0)
             self._repaired.add(partition)
@@ -301,6 +319,7 @@ class Journal:
                 raise
             except Exception as exc:
                 log.warning("could not write the table (%r); retrying in %.1f s", exc, delay)
+                _refresh_metadata(self.table)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
         await deliver(self.producer, "changelog")
