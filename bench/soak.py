@@ -50,9 +50,15 @@ async def sample_loop(w: bp.Worker, samples: list[dict], every: float, stop: asy
             row["lag_gauge"] = bp.metric_sum(bp.scrape(w.port), "hasila_consumer_lag")
         except OSError:
             row["lag_gauge"] = None
+        try:  # the web read model's size: it holds up to 20,000 incidents and every aggregate key
+            status = orjson.loads(bp.fetch(w.port, "/api/status"))
+            row["read_model"] = {"incidents": status.get("incidents"), "aggregates": status.get("aggregates")}
+        except (OSError, ValueError):
+            row["read_model"] = None
         samples.append(row)
         print(
-            f"t={row['t']:6.1f}s rss={row['rss_kib']} KiB lag={row['lag']} gauge={row['lag_gauge']}",
+            f"t={row['t']:6.1f}s rss={row['rss_kib']} KiB cpu={row['cpu_s']} s lag={row['lag']}"
+            f" gauge={row['lag_gauge']} read_model={row['read_model']}",
             flush=True,
         )
         with contextlib.suppress(TimeoutError):
