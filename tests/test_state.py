@@ -125,3 +125,21 @@ def test_journal_changelog_bytes_equal_fausts_own():
                                           value_serializer=table.value_serializer).message
         assert journal._dump_key(key) == message.key
         assert journal._dump_value(value) == message.value
+
+
+def test_journal_writes_rocksdb_store_bytes_directly(tmp_path):
+    """With RocksDB the journal writes the changelog bytes into the store as they are (no second
+    encoding); that is only right while the store would encode them identically."""
+    faust = pytest.importorskip("faust")
+    pytest.importorskip("rocksdict")
+    from streams.agents.batching import Journal
+
+    app = faust.App("hasila-test-raw", broker="kafka://127.0.0.1:1", store="rocksdb://",
+                    datadir=str(tmp_path), key_serializer="json", value_serializer="json",
+                    autodiscover=False)
+    table = app.Table("state", default=None, key_type=str, partitions=4)
+    journal = Journal(ReadCache(table), table, producer=None)
+    assert journal._raw_store is table.data
+    for key, value in [("حلب|c|1", {"n": "دمشق", "l": [1, 2.5, None]}), ("~journal|0", {"writes": {}})]:
+        assert table.data._encode_key(key) == journal._dump_key(key)
+        assert table.data._encode_value(value) == journal._dump_value(value)

@@ -39,6 +39,7 @@ from collections.abc import AsyncIterator, MutableMapping, Sequence
 from typing import Any
 
 from faust.serializers.codecs import get_codec
+from faust.stores.base import SerializedStore
 from faust.streams import _current_event
 from mode import want_seconds
 from mode.utils.aiter import aiter
@@ -198,6 +199,15 @@ class Journal:
             # The codecs Faust's send_changelog uses (same bytes; tests/test_state.py checks it).
             self._dump_key = get_codec(table.key_serializer).dumps
             self._dump_value = get_codec(table.value_serializer).dumps
+        # A serializing store (RocksDB) takes the same bytes: write them, instead of encoding the
+        # key and value a second time (and decoding a value only to see that it exists).
+        self._raw_store = None
+        store = getattr(table, "data", None) if self._changelog is not None else None
+        if isinstance(store, SerializedStore):
+            sample_key, sample_value = "~probe|ك", {"v": [1, "ب", None]}
+            if (store._encode_key(sample_key) == self._dump_key(sample_key)
+                    and store._encode_value(sample_value) == self._dump_value(sample_value)):
+                self._raw_store = store
 
     async def _write(self, key: str, value: Any) -> None:
         """Write one key (None = delete) to the table's store and send its changelog record.
@@ -221,17 +231,27 @@ class Journal:
                 table[key] = value
             return
         partition = table.partition_for_key(key)
-        store = table.data
+        raw_key = self._dump_key(key)
+        raw_store = self._raw_store
         if value is None:
-            if store.get(key) is None:
-                return
+            if raw_store is not None:
+                if raw_store._get(raw_key) is None:
+                    return
+                raw_store._del(raw_key)
+            else:
+                store = table.data
+                if store.get(key) is None:
+                    return
+                del store[key]
             raw_value = None
-            del store[key]
         else:
             raw_value = self._dump_value(value)
-            store[key] = value
+            if raw_store is not None:
+                raw_store._set(raw_key, raw_value)
+            else:
+                table.data[key] = value
         self._sent.append(await self.producer.send(
-            topic.get_topic_name(), self._dump_key(key), raw_value, partition, None, None))
+            topic.get_topic_name(), raw_key, raw_value, partition, None, None))
 
     def _persisted(self) -> None:
         """After a delivered flush: tell the store the changelog offsets it now holds.
