@@ -88,9 +88,25 @@ def rss_kib(pid: int) -> int | None:
     return None
 
 
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU seconds a process has used so far (/proc/<pid>/stat), None once it is gone."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def fetch(port: int, path: str) -> bytes:
+    """GET a path of a worker's web server."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as resp:
+        return resp.read()
+
+
 def scrape(port: int) -> str:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
-        return resp.read().decode()
+    return fetch(port, "/metrics").decode()
 
 
 def metric_sum(text: str, name: str) -> float:
@@ -263,6 +279,7 @@ class Worker:
     proc: subprocess.Popen | None = None
     port: int = 0
     extra: list = field(default_factory=list)
+    env: dict = field(default_factory=dict)  # extra environment (HASILA_PROFILE, MALLOC_ARENA_MAX...)
 
     def topic(self, logical: str) -> str:
         return f"{self.prefix}{logical}"
@@ -290,6 +307,7 @@ class Worker:
                 "HASILA_LOG_LEVEL": "warning",
             }
         )
+        env.update({k: v.replace("{index}", str(index)) for k, v in self.env.items()})
         log = self.base / f"{self.prefix}worker{index}.log"
         if index == 0:
             self.log = log
@@ -430,7 +448,13 @@ async def wait_drained(
 
 
 async def run_pipeline(w: Worker, records: list[tuple[bytes, bytes]]) -> dict:
-    """(c) the Hasila worker: fill articles.raw, let it drain, time first mention → last aggregate."""
+    """(c) the Hasila worker: fill articles.raw, let it drain, time first mention → last aggregate.
+
+    Also the worker processes' CPU seconds over the run (fill to drained, idle tail included),
+    per article: whether the worker is CPU-bound and what one article costs it.
+    """
+    procs = [w.proc, *w.extra]
+    cpu_before = [cpu_seconds(p.pid) for p in procs]
     await produce_all(w.bootstrap, w.topic("articles.raw"), records)
     outputs = [
         w.topic(t)
@@ -442,6 +466,8 @@ async def run_pipeline(w: Worker, records: list[tuple[bytes, bytes]]) -> dict:
         )
     ]
     await wait_drained(w, len(records), outputs)
+    cpu_after = [cpu_seconds(p.pid) for p in procs]
+    cpu = sum(a - b for a, b in zip(cpu_after, cpu_before, strict=True) if a is not None and b is not None)
     first = await timestamps(w.bootstrap, [w.topic("casualties.mentions")])
     last = await timestamps(w.bootstrap, [w.topic("casualties.aggregates"), w.topic("articles.deadletter")])
     rate, seconds = rate_from(first, last, len(records))
@@ -461,6 +487,8 @@ async def run_pipeline(w: Worker, records: list[tuple[bytes, bytes]]) -> dict:
         "seconds": seconds,
         "rate": rate,
         "hops": hops,
+        "worker_cpu_s": cpu,
+        "worker_cpu_ms_per_article": cpu / len(records) * 1000,
     }
 
 
@@ -652,6 +680,9 @@ def print_table(results: dict) -> None:
                 f"  {hop:32} {h['records']:>7} records, output from {h['first_s']:7.2f} s"
                 f" to {h['last_s']:7.2f} s"
             )
+        if "worker_cpu_s" in r:
+            print(f"  worker CPU {r['worker_cpu_s']:.2f} s = {r['worker_cpu_ms_per_article']:.2f} ms/article"
+                  f" (fill to drained, incl. ~4 s idle tail)")
         for name, n in r.get("changelogs", {}).items():
             print(f"  {name:32} {n:>7} table writes")
     ratios = results.get("ratios")
@@ -706,7 +737,7 @@ async def main_async(args: argparse.Namespace) -> dict:
             fst = await run_faust(bootstrap, records, args.partitions, base)
             results["throughput"].append(fst)
             print(f"faust: {fst['rate']:.0f}/s", flush=True)
-        w = Worker(bootstrap, base, args.partitions)
+        w = Worker(bootstrap, base, args.partitions, env=dict(kv.split("=", 1) for kv in args.worker_env))
         w.start()
         for index in range(1, args.workers):
             w.start(index=index)
@@ -763,6 +794,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", action="store_true", help="also profile the core offline")
     p.add_argument("--profile-only", action="store_true", help="only the offline profile, no Kafka")
     p.add_argument("--profile-articles", type=int, default=1000)
+    p.add_argument("--worker-env", action="append", default=[], metavar="KEY=VALUE",
+                   help="extra worker environment, e.g. HASILA_PROFILE=/tmp/w{index}.prof")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
     p.add_argument("--json", type=Path, help="write the results here")
     args = p.parse_args(argv)

@@ -39,7 +39,8 @@ async def sample_loop(w: bp.Worker, samples: list[dict], every: float, stop: asy
     inputs = [w.topic(t) for t in ("articles.raw", "casualties.mentions", "casualties.incidents")]
     t0 = time.monotonic()
     while not stop.is_set():
-        row: dict = {"t": round(time.monotonic() - t0, 1), "rss_kib": bp.rss_kib(w.proc.pid)}
+        row: dict = {"t": round(time.monotonic() - t0, 1), "rss_kib": bp.rss_kib(w.proc.pid),
+                     "cpu_s": bp.cpu_seconds(w.proc.pid)}
         try:
             lags = await bp.group_lag(w.bootstrap, w.group, inputs)
             row["lag"] = sum(lag for _, lag in lags.values())
@@ -49,9 +50,15 @@ async def sample_loop(w: bp.Worker, samples: list[dict], every: float, stop: asy
             row["lag_gauge"] = bp.metric_sum(bp.scrape(w.port), "hasila_consumer_lag")
         except OSError:
             row["lag_gauge"] = None
+        try:  # the web read model's size: it holds up to 20,000 incidents and every aggregate key
+            status = orjson.loads(bp.fetch(w.port, "/api/status"))
+            row["read_model"] = {"incidents": status.get("incidents"), "aggregates": status.get("aggregates")}
+        except (OSError, ValueError):
+            row["read_model"] = None
         samples.append(row)
         print(
-            f"t={row['t']:6.1f}s rss={row['rss_kib']} KiB lag={row['lag']} gauge={row['lag_gauge']}",
+            f"t={row['t']:6.1f}s rss={row['rss_kib']} KiB cpu={row['cpu_s']} s lag={row['lag']}"
+            f" gauge={row['lag_gauge']} read_model={row['read_model']}",
             flush=True,
         )
         with contextlib.suppress(TimeoutError):
@@ -85,7 +92,7 @@ async def main_async(args: argparse.Namespace) -> dict:
     base = Path(tempfile.mkdtemp(prefix="hasila-soak-"))
     broker, bootstrap = (None, args.bootstrap) if args.bootstrap else bp.start_broker(base / "kafka")
     try:
-        w = bp.Worker(bootstrap, base, args.partitions)
+        w = bp.Worker(bootstrap, base, args.partitions, env=dict(kv.split("=", 1) for kv in args.worker_env))
         w.start(store=args.store)
         samples: list[dict] = []
         stop = asyncio.Event()
@@ -132,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-rss-growth", type=float, default=0.25, help="allowed RSS growth after warm-up")
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--bootstrap", help="use this broker instead of a throw-away one")
+    p.add_argument("--worker-env", action="append", default=[], metavar="KEY=VALUE",
+                   help="extra worker environment, e.g. HASILA_TRACEMALLOC=/tmp/heap.txt, MALLOC_ARENA_MAX=2")
     p.add_argument("--json", type=Path)
     args = p.parse_args(argv)
     res = asyncio.run(main_async(args))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
+import os
 
 from .config import Settings
 from .kafka import ensure_topics
@@ -42,6 +44,63 @@ def run_worker(settings: Settings) -> int:
     if created:
         log.info("created topics: %s", ", ".join(created))
     rt = create_runtime(settings)
+    _debug_hooks(rt)
     worker = _worker_class()(rt.app, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()
     return 0
+
+
+def _debug_hooks(rt: object) -> None:
+    """Opt-in diagnostics for benchmarks, off unless their environment variable is set.
+
+    * ``HASILA_PROFILE=<file>``: cProfile the event-loop thread; stats written at exit
+      (``python -m pstats <file>``). Where the worker's CPU goes, per function.
+    * ``HASILA_TRACEMALLOC=<file>``: every ``HASILA_TRACEMALLOC_EVERY`` seconds (default 60),
+      append to ``<file>`` the traced Python heap and the top growth by line since the
+      first snapshot. Separates Python-heap growth from native memory (RocksDB, malloc).
+    * ``HASILA_MALLOC_TRIM=<seconds>``: call glibc ``malloc_trim(0)`` that often, returning
+      freed heap pages to the OS (a diagnostic for fragmentation; see docs/benchmarks/pipeline.md).
+    """
+    app = rt.app  # type: ignore[attr-defined]
+    profile_to = os.environ.get("HASILA_PROFILE")
+    if profile_to:
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.enable()
+        atexit.register(lambda: (prof.disable(), prof.dump_stats(profile_to)))
+    trace_to = os.environ.get("HASILA_TRACEMALLOC")
+    if trace_to:
+        import time
+        import tracemalloc
+
+        tracemalloc.start(int(os.environ.get("HASILA_TRACEMALLOC_FRAMES", "1")))
+        every = float(os.environ.get("HASILA_TRACEMALLOC_EVERY", "60"))
+        first: list = []
+        started = time.monotonic()
+
+        @app.timer(every)
+        async def tracemalloc_report() -> None:
+            snap = tracemalloc.take_snapshot().filter_traces(
+                [tracemalloc.Filter(False, tracemalloc.__file__)])
+            current, peak = tracemalloc.get_traced_memory()
+            lines = [f"== t={time.monotonic() - started:.0f}s traced={current / 1e6:.1f} MB "
+                     f"peak={peak / 1e6:.1f} MB"]
+            if not first:
+                first.append(snap)
+                stats = snap.statistics("lineno")[:25]
+                lines += [f"  {s}" for s in stats]
+            else:
+                stats = snap.compare_to(first[0], "lineno")[:25]
+                lines += [f"  {s}" for s in stats]
+            with open(trace_to, "a", encoding="utf-8") as out:
+                out.write("\n".join(lines) + "\n")
+    trim_every = os.environ.get("HASILA_MALLOC_TRIM")
+    if trim_every:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+
+        @app.timer(float(trim_every))
+        async def malloc_trim() -> None:
+            libc.malloc_trim(0)

@@ -16,12 +16,13 @@ exist per region and bucket, a few per region per day.
 from __future__ import annotations
 
 import heapq
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-__all__ = ["DEFAULT_MAX_INCIDENTS", "ReadModel", "RegionTotals"]
+__all__ = ["DEFAULT_MAX_INCIDENTS", "Cell", "ReadModel", "RegionTotals"]
 
 DEFAULT_MAX_INCIDENTS = 20_000
 _TOTAL_FIELDS = ("killed", "injured", "incidents", "unquantified")
@@ -39,20 +40,18 @@ class RegionTotals:
     unquantified: int = 0
     by_victim: dict[str, dict[str, int]] = field(default_factory=dict)
 
-    def add(self, record: dict) -> None:
-        """Add one aggregate record's numbers (buckets of one region are disjoint by day)."""
+    def add(self, cell: Cell) -> None:
+        """Add one aggregate's numbers (buckets of one region are disjoint by day)."""
         for name in _TOTAL_FIELDS:
-            value = record.get(name)
+            value = getattr(cell, name)
             if isinstance(value, int):
                 setattr(self, name, getattr(self, name) + value)
-        for victim, counts in (record.get("by_victim") or {}).items():
-            if not isinstance(counts, dict):
-                continue
+        for victim, killed, injured in cell.victims:
             acc = self.by_victim.setdefault(victim, {"killed": 0, "injured": 0})
-            for kind in ("killed", "injured"):
-                v = counts.get(kind)
-                if isinstance(v, int):
-                    acc[kind] += v
+            if isinstance(killed, int):
+                acc["killed"] += killed
+            if isinstance(injured, int):
+                acc["injured"] += injured
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready row."""
@@ -65,6 +64,33 @@ class RegionTotals:
             "unquantified": self.unquantified,
             "by_victim": self.by_victim,
         }
+
+
+class Cell:
+    """What the read model keeps of one aggregate record: its version and its numbers.
+
+    A parsed aggregate record is ~1.9 KB of Python objects (key, region, bucket, nested
+    dicts); a cell is a few hundred bytes. Aggregates are kept for every region and day
+    ever seen (the history API sums them), so their count grows with the history the
+    stream has covered; the soak (docs/benchmarks/pipeline.md) showed them as the worker's
+    main memory growth.
+    """
+
+    __slots__ = ("incidents", "injured", "killed", "level", "unquantified", "version", "victims")
+
+    def __init__(self, record: dict) -> None:
+        self.version = record.get("version", 0)
+        level = record.get("level")
+        self.level = sys.intern(level) if isinstance(level, str) else level
+        self.killed = record.get("killed", 0)
+        self.injured = record.get("injured", 0)
+        self.incidents = record.get("incidents", 0)
+        self.unquantified = record.get("unquantified", 0)
+        self.victims = tuple(
+            (sys.intern(victim), counts.get("killed"), counts.get("injured"))
+            for victim, counts in (record.get("by_victim") or {}).items()
+            if isinstance(counts, dict)
+        )
 
 
 def _sort_key(incident: dict) -> tuple[str, str, str]:
@@ -84,9 +110,9 @@ class ReadModel:
         if max_incidents < 1:
             raise ValueError("max_incidents must be >= 1")
         self.max_incidents = max_incidents
-        self._aggregates: dict[str, dict] = {}
-        # region -> bucket -> record, for period sums without scanning every key
-        self._by_region: dict[str, dict[str, dict]] = {}
+        # region -> bucket -> cell (the aggregate key is "<region>|<bucket>")
+        self._by_region: dict[str, dict[str, Cell]] = {}
+        self._aggregate_count = 0
         self._incidents: dict[str, dict] = {}
         # ids removed (merged or evicted) -> version, so an older copy cannot come back
         self._gone: dict[str, int] = {}
@@ -101,11 +127,13 @@ class ReadModel:
         bucket = record.get("bucket")
         if not (isinstance(key, str) and isinstance(region, str) and isinstance(bucket, str)):
             return False
-        current = self._aggregates.get(key)
-        if current is not None and current.get("version", 0) >= record.get("version", 0):
+        buckets = self._by_region.setdefault(sys.intern(region), {})
+        current = buckets.get(bucket)
+        if current is not None and current.version >= record.get("version", 0):
             return False
-        self._aggregates[key] = record
-        self._by_region.setdefault(region, {})[bucket] = record
+        if current is None:
+            self._aggregate_count += 1
+        buckets[bucket] = Cell(record)
         self.updates += 1
         return True
 
@@ -165,7 +193,7 @@ class ReadModel:
     @property
     def aggregate_count(self) -> int:
         """How many aggregate keys are held."""
-        return len(self._aggregates)
+        return self._aggregate_count
 
     def regions(
         self, start: date | None = None, end: date | None = None, level: str = "admin1"
@@ -179,7 +207,7 @@ class ReadModel:
         rows = []
         for region, buckets in self._by_region.items():
             sample = next(iter(buckets.values()))
-            if sample.get("level") != level:
+            if sample.level != level:
                 continue
             totals = self._totals(region, level, buckets, start, end)
             if totals is not None:
@@ -194,12 +222,12 @@ class ReadModel:
         buckets = self._by_region.get(region)
         if not buckets:
             return None
-        level = next(iter(buckets.values())).get("level", "none")
+        level = next(iter(buckets.values())).level or "none"
         totals = self._totals(region, level, buckets, start, end)
         return (totals or RegionTotals(region, level)).as_dict()
 
     def _totals(
-        self, region: str, level: str, buckets: dict[str, dict], start: date | None, end: date | None
+        self, region: str, level: str, buckets: dict[str, Cell], start: date | None, end: date | None
     ) -> RegionTotals | None:
         totals = RegionTotals(region, level)
         if start is None and end is None:
@@ -225,7 +253,7 @@ class ReadModel:
         for bucket, record in (self._by_region.get(region) or {}).items():
             if bucket.startswith("day:") and lo <= bucket[4:] <= hi:
                 row = {"date": bucket[4:]}
-                row.update({name: record.get(name, 0) for name in _TOTAL_FIELDS})
+                row.update({name: getattr(record, name) for name in _TOTAL_FIELDS})
                 out.append(row)
         out.sort(key=lambda r: r["date"])
         return out
