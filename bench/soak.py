@@ -36,7 +36,8 @@ import bench_pipeline as bp
 
 async def sample_loop(w: bp.Worker, samples: list[dict], every: float, stop: asyncio.Event) -> None:
     """Every ``every`` seconds: RSS, external lag per input topic, the worker's lag gauge if it answers."""
-    inputs = [w.topic(t) for t in ("articles.raw", "casualties.mentions", "casualties.incidents")]
+    sources = ("articles.raw", "casualties.mentions", "casualties.references", "casualties.incidents")
+    inputs = [w.topic(t) for t in sources]
     t0 = time.monotonic()
     while not stop.is_set():
         row: dict = {"t": round(time.monotonic() - t0, 1), "rss_kib": bp.rss_kib(w.proc.pid),
