@@ -52,6 +52,10 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "1 to also export Faust's own sensors (hasila_faust_*); they cost ~13% of throughput.",
     ),
     "HASILA_WEB_MAX_INCIDENTS": ("20000", "Most recent incidents the web API and live page keep in memory."),
+    "HASILA_WEB_MAX_DAYS": (
+        "730",
+        "Days of daily and weekly totals the web API and live page keep, before the latest day seen.",
+    ),
 }
 
 

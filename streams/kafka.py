@@ -18,12 +18,19 @@ from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.partitioner import murmur2
 
 from .config import Settings
-from .topology import ARTICLES_RAW, TOPICS, topic_name
+from .topology import AGENTS, ARTICLES_RAW, TOPICS, topic_name
 
 #: Largest record the input topic accepts; HASILA_MAX_ARTICLE_BYTES decides what is processed.
 INPUT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
-__all__ = ["client_kwargs", "ensure_topics", "faust_credentials", "partition_for", "ssl_context"]
+__all__ = [
+    "check_copartitioning",
+    "client_kwargs",
+    "ensure_topics",
+    "faust_credentials",
+    "partition_for",
+    "ssl_context",
+]
 
 
 def ssl_context(settings: Settings) -> ssl.SSLContext | None:
@@ -109,6 +116,38 @@ async def ensure_topics(settings: Settings) -> list[str]:
                 created.append(topic.name)
             except TopicAlreadyExistsError:
                 pass
+        names = {topic_name(settings.topic_prefix, TOPICS[t]): t for t in _KEYED_BY_REGION}
+        described = await admin.describe_topics(list(names))
+        counts = {
+            names[d["topic"]]: len(d.get("partitions") or ())
+            for d in described
+            if d.get("topic") in names and not d.get("error_code")
+        }
+        check_copartitioning(counts, settings.partitions)
         return created
     finally:
         await admin.close()
+
+
+#: Topics read by the stateful agents: their partition p must hold the same governorates as
+#: partition p of the agents' tables (created with HASILA_PARTITIONS partitions).
+_KEYED_BY_REGION = tuple(
+    dict.fromkeys(t for name in ("dedup", "aggregate") for t in AGENTS[name].sources)
+)
+
+
+def check_copartitioning(counts: dict[str, int], partitions: int) -> None:
+    """Refuse to start when a region-keyed topic has another partition count than the tables.
+
+    Dedup and aggregation state is partition-local: partition p of the mentions, the
+    references and the incidents must all hold the governorates that partition p of the
+    tables holds. A topic created earlier with another ``HASILA_PARTITIONS`` would send a
+    governorate's records to a worker that does not own its state.
+    """
+    wrong = {topic: n for topic, n in sorted(counts.items()) if n != partitions}
+    if wrong:
+        listed = ", ".join(f"{topic} has {n}" for topic, n in wrong.items())
+        raise RuntimeError(
+            f"co-partitioning: HASILA_PARTITIONS is {partitions} but {listed} partitions; "
+            "set HASILA_PARTITIONS to the topics' count (or recreate the topics)"
+        )

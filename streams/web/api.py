@@ -27,7 +27,7 @@ from .params import (
     parse_incidents,
     parse_regions,
 )
-from .readmodel import DEFAULT_MAX_INCIDENTS, ReadModel
+from .readmodel import DEFAULT_MAX_DAYS, DEFAULT_MAX_INCIDENTS, ReadModel
 
 if TYPE_CHECKING:
     from ..app import Runtime
@@ -229,7 +229,8 @@ def register_api(rt: Runtime) -> Any:
     app = rt.app
     region_names("SY01")  # load the gazetteer now, not on the first request
     max_incidents = int(os.environ.get("HASILA_WEB_MAX_INCIDENTS", DEFAULT_MAX_INCIDENTS))
-    follower = Follower(rt.settings, ReadModel(max_incidents))
+    max_days = int(os.environ.get("HASILA_WEB_MAX_DAYS", DEFAULT_MAX_DAYS))
+    follower = Follower(rt.settings, ReadModel(max_incidents, max_days))
 
     @app.task
     async def follow_outputs() -> None:
@@ -268,6 +269,7 @@ def register_api(rt: Runtime) -> Any:
                 "aggregates": follower.model.aggregate_count,
                 "incidents": follower.model.incident_count,
                 "max_incidents": follower.model.max_incidents,
+                "history_from": follower.model.history_from or None,
                 "last_update": follower.last_update,
                 "errors": follower.errors,
             },

@@ -61,7 +61,7 @@ class Follower:
                 log.exception("read model follower failed; retrying in %.0fs", backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
-                self.model = ReadModel(self.model.max_incidents)
+                self.model = ReadModel(self.model.max_incidents, self.model.max_days)
                 self.caught_up = False
             else:
                 backoff = 1.0

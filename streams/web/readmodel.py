@@ -9,8 +9,10 @@ every key here. This module is pure (no Kafka, no web): the follower in
 :mod:`streams.web.api` query it.
 
 Memory is bounded: at most ``max_incidents`` incidents are kept (the most
-recent by event date; undated ones count as oldest), and aggregates only
-exist per region and bucket, a few per region per day.
+recent by event date; undated ones count as oldest), and the day and week
+aggregates of the last ``max_days`` days before the latest day seen (every
+``all`` total is kept). Older periods stay on the compacted aggregates topic
+for consumers that need the whole history.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ import heapq
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-__all__ = ["DEFAULT_MAX_INCIDENTS", "Cell", "ReadModel", "RegionTotals"]
+__all__ = ["DEFAULT_MAX_DAYS", "DEFAULT_MAX_INCIDENTS", "Cell", "ReadModel", "RegionTotals"]
 
 DEFAULT_MAX_INCIDENTS = 20_000
+DEFAULT_MAX_DAYS = 730
+_EVICT_STEP_DAYS = 30  # old buckets are dropped when the horizon has moved this far (amortised)
 _TOTAL_FIELDS = ("killed", "injured", "incidents", "unquantified")
 
 
@@ -106,10 +110,17 @@ class ReadModel:
     replays and duplicate deliveries harmless.
     """
 
-    def __init__(self, max_incidents: int = DEFAULT_MAX_INCIDENTS) -> None:
+    def __init__(self, max_incidents: int = DEFAULT_MAX_INCIDENTS, max_days: int = DEFAULT_MAX_DAYS) -> None:
         if max_incidents < 1:
             raise ValueError("max_incidents must be >= 1")
+        if max_days < 1:
+            raise ValueError("max_days must be >= 1")
         self.max_incidents = max_incidents
+        self.max_days = max_days
+        self._latest_day = ""  # the latest day bucket seen
+        self.history_from = ""  # day and week buckets before this day are not kept
+        self._week_from = ""  # the ISO week of history_from ("YYYY-Www" sorts as text)
+        self._evicted_to = ""  # where the last eviction cut
         # region -> bucket -> cell (the aggregate key is "<region>|<bucket>")
         self._by_region: dict[str, dict[str, Cell]] = {}
         self._aggregate_count = 0
@@ -127,6 +138,8 @@ class ReadModel:
         bucket = record.get("bucket")
         if not (isinstance(key, str) and isinstance(region, str) and isinstance(bucket, str)):
             return False
+        if bucket != "all" and not self._keeps(bucket):
+            return False
         buckets = self._by_region.setdefault(sys.intern(region), {})
         current = buckets.get(bucket)
         if current is not None and current.version >= record.get("version", 0):
@@ -136,6 +149,45 @@ class ReadModel:
         buckets[bucket] = Cell(record)
         self.updates += 1
         return True
+
+    def _keeps(self, bucket: str) -> bool:
+        """Whether a day/week bucket is within the kept history; moves the horizon on a new day."""
+        if bucket.startswith("day:"):
+            day = bucket[4:]
+            if day > self._latest_day:
+                self._advance(day)
+            return day >= self.history_from
+        if bucket.startswith("week:"):
+            return not self.history_from or bucket[5:] >= self._week_from
+        return True
+
+    def _advance(self, day: str) -> None:
+        try:
+            cut = (date.fromisoformat(day) - timedelta(days=self.max_days)).isoformat()
+        except ValueError:
+            return  # not a date: kept, never moves the horizon
+        self._latest_day = day
+        self.history_from = cut
+        iso = date.fromisoformat(cut).isocalendar()
+        self._week_from = f"{iso[0]}-W{iso[1]:02d}"
+        if not self._evicted_to or cut >= (
+            date.fromisoformat(self._evicted_to) + timedelta(days=_EVICT_STEP_DAYS)
+        ).isoformat():
+            self._evict_days()
+
+    def _evict_days(self) -> None:
+        """Drop the day and week buckets before the horizon (every ``_EVICT_STEP_DAYS``)."""
+        self._evicted_to = self.history_from
+        for buckets in self._by_region.values():
+            old = [
+                b
+                for b in buckets
+                if (b.startswith("day:") and b[4:] < self.history_from)
+                or (b.startswith("week:") and b[5:] < self._week_from)
+            ]
+            for b in old:
+                del buckets[b]
+            self._aggregate_count -= len(old)
 
     def apply_incident(self, record: dict) -> bool:
         """Upsert an incident; a merged one is removed; the oldest are evicted beyond the bound."""
@@ -236,7 +288,7 @@ class ReadModel:
                 return None
             totals.add(record)
             return totals
-        lo = start.isoformat() if start else ""
+        lo = max(start.isoformat() if start else "", self.history_from)  # partly evicted before
         hi = end.isoformat() if end else "9999-12-31"
         for bucket, record in buckets.items():
             if bucket.startswith("day:") and lo <= bucket[4:] <= hi:
@@ -247,7 +299,7 @@ class ReadModel:
         self, region: str, start: date | None = None, end: date | None = None
     ) -> list[dict[str, Any]]:
         """The region's daily totals in the period, oldest first; days with no record are zero."""
-        lo = start.isoformat() if start else ""
+        lo = max(start.isoformat() if start else "", self.history_from)
         hi = end.isoformat() if end else "9999-12-31"
         out = []
         for bucket, record in (self._by_region.get(region) or {}).items():

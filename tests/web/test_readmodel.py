@@ -150,3 +150,30 @@ def test_records_without_keys_are_ignored():
 def test_bound_must_be_positive():
     with pytest.raises(ValueError):
         ReadModel(max_incidents=0)
+
+
+def test_daily_and_weekly_history_is_bounded_but_all_time_totals_stay():
+    m = ReadModel(max_days=60)
+    start = date(2020, 1, 1)
+    for k in range(0, 3000, 3):  # eight years of days, every third day, in two regions
+        day = date.fromordinal(start.toordinal() + k)
+        week = f"week:{day.isocalendar()[0]}-W{day.isocalendar()[1]:02d}"
+        for region in ("SY07", "SY0702"):
+            m.apply_aggregate(aggregate(region, f"day:{day.isoformat()}", killed=1))
+            m.apply_aggregate(aggregate(region, week, killed=1))
+            m.apply_aggregate(aggregate(region, "all", killed=k + 1, version=k + 1))
+        # bounded: at most max_days + one eviction step of days, and their weeks, per region
+        assert m.aggregate_count <= 2 * (1 + (60 + 30) // 3 + (60 + 30) // 7 + 2)
+    latest = date.fromordinal(start.toordinal() + 2997)
+    assert m.history_from == date.fromordinal(latest.toordinal() - 60).isoformat()
+    days = m.history("SY07")
+    assert days[-1]["date"] == latest.isoformat() and days[0]["date"] >= m.history_from
+    assert m.regions()[0]["killed"] == 2998  # the all-time total is kept
+    # a late record older than the kept history changes nothing
+    assert not m.apply_aggregate(aggregate("SY07", "day:2020-01-02", killed=5, version=9))
+    assert m.apply_aggregate(aggregate("SY07", f"day:{latest.isoformat()}", killed=5, version=2))
+
+
+def test_history_bound_must_be_positive():
+    with pytest.raises(ValueError):
+        ReadModel(max_days=0)
