@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
 
 from streams.extract.hits import Hit
 from streams.extract.lexicon import Lexicon, lexicon
@@ -17,6 +19,7 @@ __all__ = ["find_hits", "parse_number"]
 
 # A parsed number this large is not a casualty count (a year run together, a phone number, a typo).
 _TOO_BIG = 10**9
+_TEXT = itemgetter(0)  # Token.text (tokens are named tuples)
 _AUX = frozenset({"was", "were", "been", "be", "is", "are", "being", "get", "got"})
 _NEG = frozenset({"no", "not", "without", "never", "nor"})
 _MONTHS = frozenset(
@@ -283,12 +286,13 @@ def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
     n = len(toks)
     hits: list[Hit] = []
     used: set[int] = set()
-    for i in range(n):
-        w = toks[i].text
-        trig = lex.triggers.get(w)
-        if trig is None or i in used:
+    triggers = lex.triggers
+    # Only trigger words can start a statement: their indices picked in C (most tokens are not).
+    for i in compress(range(n), map(triggers.__contains__, map(_TEXT, toks))):
+        if i in used:
             continue
-        kind, cls = trig
+        w = toks[i].text
+        kind, cls = triggers[w]
         if kind == "none":
             continue
         if any(toks[k].text in _NEG for k in range(max(0, i - 3), i)):
