@@ -24,8 +24,8 @@ _TOKEN = re.compile(r"[^\s_](?:(?<=[^\W\d_])[^\W\d_]*|(?<=\d)\d*(?:[.,]\d+)*|)")
 # below), written to open with one character class: the engine then skips to the next
 # candidate character in a tight loop (4x faster than the alternation "[.!?؟؛]+|\n+").
 _SENT_END = re.compile(r"[.!?؟؛\n](?:(?<=\n)\n*|(?<=[^\n])[.!?؟؛]*)")
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})").split
 _CLAUSE_END = frozenset("،,;:؛")
-_GROUP, _START, _END = re.Match.group, re.Match.start, re.Match.end
 
 
 class Token(NamedTuple):
@@ -71,13 +71,18 @@ class Sentence:
 def tokenize(text: str, start: int, end: int) -> list[Token]:
     """Tokens of ``text[start:end]``; punctuation tokens carry clause boundaries."""
     # One C-level pass per field instead of a Python loop per token (a quarter cheaper):
+    # re.split with the token captured gives gap, token, gap, ... without a match object
+    # per token, and the offsets are the running sums of the pieces' lengths (the pattern's
+    # lookbehinds only look inside the token, so splitting the slice finds the same tokens);
     # the clause index is the running count of clause marks, and the tuples are built with
     # tuple.__new__ (the same Token without the generated __new__).
-    ms = list(_TOKEN.finditer(text, start, end))
-    words = list(map(_GROUP, ms))
+    parts = _TOKEN_SPLIT(text[start:end])
+    words = parts[1::2]
+    offsets = list(accumulate(map(len, parts), initial=start))
     clauses = accumulate(map(_CLAUSE_END.__contains__, words), initial=0)
     next(clauses)  # the initial 0: clause k counts the marks up to and including token k
-    fields = zip(words, map(_START, ms), map(_END, ms), clauses, strict=True)
+    # token k is piece 2k + 1: it starts at offsets[2k + 1] and ends at offsets[2k + 2]
+    fields = zip(words, offsets[1:-1:2], offsets[2::2], clauses, strict=True)
     return list(map(tuple.__new__, repeat(Token), fields))
 
 
