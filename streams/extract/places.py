@@ -82,14 +82,13 @@ def find_places(nt: Normalized, lang: str) -> list[Place]:
         records.clear()
     for start, end, region in found:
         got = records.get(id(region))
-        if got is not None and got[0] is region:
-            rec = got[1]
-        else:
+        if got is None or got[0] is not region:
             rec = region.to_record() if hasattr(region, "to_record") else dict(region)
-            records[id(region)] = (region, rec)
-        if rec.get("admin1") is None and rec.get("precision") in (None, "none", "country"):
-            continue
-        out.append(Place(start, end, rec))
+            # a place with no governorate below country level tells extraction nothing
+            keep = not (rec.get("admin1") is None and rec.get("precision") in (None, "none", "country"))
+            got = records[id(region)] = (region, rec, keep)
+        if got[2]:
+            out.append(Place(start, end, got[1]))
     if lang == "ar":
         out = _neighbourhoods(nt.text, out, gaz, found)
     return out
