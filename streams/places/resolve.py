@@ -467,6 +467,8 @@ def _not_org(text: str, e: int) -> bool:
     i = e
     while i < n and text[i] == " ":
         i += 1
+    if not text.startswith(_ORG_WORDS, i):  # one C call rejects the common case
+        return True
     for w in _ORG_WORDS:
         if text.startswith(w, i):
             j = i + len(w)
