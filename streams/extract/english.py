@@ -125,9 +125,33 @@ def _victim(lex: Lexicon, toks: list[Token], j: int, span: int = 4) -> tuple[int
     return None
 
 
+# Words a quantity phrase may start with besides a figure (see _quantity): modifiers,
+# articles and "another"/"one"; the lexicon's numbers, vague quantities and victim nouns are
+# added per lexicon (_quantity_heads).
+_QUANTITY_HEADS = frozenset(
+    {"at", "no", "not", "more", "over", "up", "a", "an", "another", "one"}
+    | {"about", "around", "nearly", "almost", "approximately", "some", "roughly"}
+)
+_HEADS: dict[int, tuple[Lexicon, frozenset[str]]] = {}
+
+
+def _quantity_heads(lex: Lexicon) -> frozenset[str]:
+    """Every word that can start a quantity phrase under ``lex`` (cached per lexicon)."""
+    got = _HEADS.get(id(lex))
+    if got is None or got[0] is not lex:
+        heads = _QUANTITY_HEADS | set(lex.numbers) | set(lex.vague) | set(lex.victims)
+        got = _HEADS[id(lex)] = (lex, frozenset(heads))
+    return got[1]
+
+
 def _quantity(toks: list[Token], j: int, lex: Lexicon) -> _Count | None:
     """A quantity phrase starting at ``j`` (modifiers included)."""
     n = len(toks)
+    if j >= n:
+        return None
+    t0 = toks[j].text
+    if not t0[0].isdigit() and t0 not in _quantity_heads(lex):
+        return None  # every branch below needs a figure or one of these words at j
     s = j
     words = [t.text for t in toks[j : j + 4]]
     mod = ""
