@@ -52,6 +52,8 @@ _MONTHS = frozenset(
 )
 _STOP_BACK = frozenset({".", ";", ":", "while", "but", "after", "when", "since", "because", "which", "who"})
 _RANGE = frozenset({"-", "\u2013", "\u2014", "to", "or"})  # "2-3", "2–3 civilians", "two to three"
+# words that open a quantity phrase before its figure ("at least 5", "more than 10")
+_BACK_MODIFIERS = frozenset({"at", "more", "over", "about", "around", "nearly", "no", "not", "up", "some"})
 _SINGULAR_POSS = frozenset({"his", "her"})
 _CLAIMED = frozenset({"claimed", "claiming", "claim", "took", "taking", "cost"})
 
@@ -255,18 +257,7 @@ def _back(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> _Count | N
             continue  # inside a compound: start from its first word
         cand = None
         for back in (2, 3, 1, 0):
-            if s - back >= 0 and toks[s - back].text in (
-                "at",
-                "more",
-                "over",
-                "about",
-                "around",
-                "nearly",
-                "no",
-                "not",
-                "up",
-                "some",
-            ):
+            if s - back >= 0 and toks[s - back].text in _BACK_MODIFIERS:
                 c = _quantity(toks, s - back, lex)
                 if c is not None and c.start == s - back and (c.count is not None or c.noun):
                     cand = c
