@@ -200,8 +200,13 @@ def _skip(toks: list[Token], j: int, lex: Lexicon, limit: int = 4) -> int:
     return j
 
 
+_MODIFIER_HEADS = frozenset({"ما", "لا", "اكثر", "بين"}) | _ABOUT
+
+
 def _modifier(toks: list[Token], j: int) -> tuple[str, int]:
     """A count modifier starting at ``j``: ("min"|"more"|"about"|"between"|"", index after)."""
+    if j >= len(toks) or toks[j].text not in _MODIFIER_HEADS:
+        return "", j  # every modifier below opens with one of these words
     w = [t.text for t in toks[j : j + 4]]
     if w[:4] == ["ما", "لا", "يقل", "عن"]:
         return "min", j + 4
