@@ -24,6 +24,8 @@ _TOKEN = re.compile(r"[^\s_](?:(?<=[^\W\d_])[^\W\d_]*|(?<=\d)\d*(?:[.,]\d+)*|)")
 # below), written to open with one character class: the engine then skips to the next
 # candidate character in a tight loop (4x faster than the alternation "[.!?؟؛]+|\n+").
 _SENT_END = re.compile(r"[.!?؟؛\n](?:(?<=\n)\n*|(?<=[^\n])[.!?؟؛]*)")
+# From the first to the last non-space character: what str.strip() keeps (\s is str.isspace).
+_CORE = re.compile(r"\S(?:.*\S)?", re.DOTALL)
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})").split
 _CLAUSE_END = frozenset("،,;:؛")
 
@@ -91,19 +93,16 @@ def sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     pos = 0
     n = len(text)
+    core = _CORE.search  # the stripped span of a piece, without copying the piece
     for m in _SENT_END.finditer(text):
         a, e = m.span()
         if a > 0 and e < n and text[a - 1].isdigit() and text[e].isdigit() and text[a] != "\n":
             continue  # 3.5, 1.200: not a sentence end
-        piece = text[pos:e]
-        core = piece.strip()
-        if core:
-            a = pos + piece.index(core[0])
-            out.append(Sentence(a, a + len(core), len(out), text))
+        c = core(text, pos, e)
+        if c is not None:
+            out.append(Sentence(c.start(), c.end(), len(out), text))
         pos = e
-    piece = text[pos:]
-    core = piece.strip()
-    if core:
-        a = pos + piece.index(core[0])
-        out.append(Sentence(a, a + len(core), len(out), text))
+    c = core(text, pos)
+    if c is not None:
+        out.append(Sentence(c.start(), c.end(), len(out), text))
     return out
