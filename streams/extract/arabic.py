@@ -11,6 +11,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 
 from streams.extract.hits import Hit
 from streams.extract.lexicon import Lexicon, lexicon
@@ -198,8 +200,13 @@ def _skip(toks: list[Token], j: int, lex: Lexicon, limit: int = 4) -> int:
     return j
 
 
+_MODIFIER_HEADS = frozenset({"ما", "لا", "اكثر", "بين"}) | _ABOUT
+
+
 def _modifier(toks: list[Token], j: int) -> tuple[str, int]:
     """A count modifier starting at ``j``: ("min"|"more"|"about"|"between"|"", index after)."""
+    if j >= len(toks) or toks[j].text not in _MODIFIER_HEADS:
+        return "", j  # every modifier below opens with one of these words
     w = [t.text for t in toks[j : j + 4]]
     if w[:4] == ["ما", "لا", "يقل", "عن"]:
         return "min", j + 4
@@ -406,6 +413,9 @@ def _group(toks: list[Token], j: int) -> tuple[int, int] | None:
 
 
 _STARTS: dict[int, tuple[Lexicon, dict[str, tuple[bool, bool]]]] = {}
+_TEXT = itemgetter(0)  # Token.text (tokens are named tuples)
+_FIRST = itemgetter(0)  # may head a toll update
+_SECOND = itemgetter(1)  # may start an idiom or trigger
 
 
 def _starts(lex: Lexicon, tok: str) -> tuple[bool, bool]:
@@ -442,16 +452,19 @@ def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
     used: set[int] = set()  # token indices already part of a count phrase or toll
     tolls: list[Hit] = []
     entry = _STARTS.get(id(lex))
-    if entry is not None and entry[0] is lex:  # the per-word cache, read inline (hot loop)
-        get = entry[1].get
-        flags = [get(t.text) or _starts(lex, t.text) for t in toks]
+    texts = list(map(_TEXT, toks))
+    if entry is not None and entry[0] is lex:  # the per-word cache, read in C (hot loop)
+        flags = list(map(entry[1].get, texts))
+        if None in flags:
+            flags = [f or _starts(lex, t) for f, t in zip(flags, texts, strict=True)]
     else:
-        flags = [_starts(lex, t.text) for t in toks]
-    for i in range(n):
-        if flags[i][0] and i not in used:
+        flags = [_starts(lex, t) for t in texts]
+    # only the tokens that may start a rule are visited: their indices picked in C
+    for i in compress(range(n), map(_FIRST, flags)):
+        if i not in used:
             tolls.extend(_toll(toks, i, lex, used))
-    for i in range(n):
-        if not flags[i][1] or i in used:
+    for i in compress(range(n), map(_SECOND, flags)):
+        if i in used:
             continue
         hits.extend(_idiom(toks, i, lex, used) or _trigger(toks, i, lex, used))
     hits.extend(_continuations(toks, hits, lex, used))

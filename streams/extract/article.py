@@ -104,11 +104,46 @@ def _stem_re(lang: str) -> re.Pattern[str]:
 _STEM_RE = {lang: _stem_re(lang) for lang in _MAY_HAVE}
 
 
+def _stem_automaton(lang: str) -> Any:
+    """The stems of ``lang`` in an Aho-Corasick automaton (value: length, needs a boundary),
+    or None when the pre-filter is not a plain list of stems or pyahocorasick is missing."""
+    stems = _STEMS[lang]
+    if stems is None:
+        return None
+    try:
+        import ahocorasick
+    except ImportError:  # pragma: no cover - a dependency of streams.places
+        return None
+    auto = ahocorasick.Automaton()
+    for word, bounded in stems:
+        auto.add_word(word, (len(word) - 1, bounded))
+    auto.make_automaton()
+    return auto
+
+
+_STEM_AC = {lang: _stem_automaton(lang) for lang in _MAY_HAVE}
+
+
 def _stem_starts(full: str, lang: str) -> list[int]:
     """Start offsets of the trigger stems in ``full``, in order. The stems are letters only,
     so no stem crosses a sentence boundary: "a stem starts in the sentence" is exactly "the
-    pre-filter matches the sentence" (one scan per article instead of one per sentence)."""
-    return [m.start() for m in _STEM_RE[lang].finditer(full)]
+    pre-filter matches the sentence" (one scan per article instead of one per sentence).
+
+    The scan is an Aho-Corasick automaton (a Python step per stem found, not per offset: a
+    fifth of the regex's cost); it reports every occurrence, overlapping ones too, which
+    marks the same sentences as the regex's non-overlapping matches."""
+    auto = _STEM_AC[lang]
+    if auto is None:
+        return [m.start() for m in _STEM_RE[lang].finditer(full)]
+    out = []
+    word_char = _WORD_CHAR.match
+    for end, (span, bounded) in auto.iter(full):
+        s = end - span
+        if bounded and s and word_char(full, s - 1) is not None:
+            continue  # "\\bdie": a word character before it
+        out.append(s)
+    out.sort()  # ends are in order; a longer stem ending later may start earlier
+    return out
 
 
 _APPOSITION_GAP = frozenset({"في", "ب", "ضمن", "قرب", '"', "«", "(", "من"})
@@ -260,12 +295,8 @@ def _cumulative(stext: str, lang: str, cumulative_re: re.Pattern[str]) -> bool:
     """``cumulative_re`` matches ``stext`` (a substring pre-check first: most sentences state
     no statistic)."""
     heads = _cumulative_heads(lang)
-    if heads is not None:
-        for h in heads:
-            if h in stext:
-                break
-        else:
-            return False
+    if heads is not None and not any(map(stext.__contains__, heads)):  # the loop runs in C
+        return False
     return cumulative_re.search(stext) is not None
 
 

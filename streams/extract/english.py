@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
 
 from streams.extract.hits import Hit
 from streams.extract.lexicon import Lexicon, lexicon
@@ -17,6 +19,7 @@ __all__ = ["find_hits", "parse_number"]
 
 # A parsed number this large is not a casualty count (a year run together, a phone number, a typo).
 _TOO_BIG = 10**9
+_TEXT = itemgetter(0)  # Token.text (tokens are named tuples)
 _AUX = frozenset({"was", "were", "been", "be", "is", "are", "being", "get", "got"})
 _NEG = frozenset({"no", "not", "without", "never", "nor"})
 _MONTHS = frozenset(
@@ -49,6 +52,8 @@ _MONTHS = frozenset(
 )
 _STOP_BACK = frozenset({".", ";", ":", "while", "but", "after", "when", "since", "because", "which", "who"})
 _RANGE = frozenset({"-", "\u2013", "\u2014", "to", "or"})  # "2-3", "2–3 civilians", "two to three"
+# words that open a quantity phrase before its figure ("at least 5", "more than 10")
+_BACK_MODIFIERS = frozenset({"at", "more", "over", "about", "around", "nearly", "no", "not", "up", "some"})
 _SINGULAR_POSS = frozenset({"his", "her"})
 _CLAIMED = frozenset({"claimed", "claiming", "claim", "took", "taking", "cost"})
 
@@ -122,9 +127,33 @@ def _victim(lex: Lexicon, toks: list[Token], j: int, span: int = 4) -> tuple[int
     return None
 
 
+# Words a quantity phrase may start with besides a figure (see _quantity): modifiers,
+# articles and "another"/"one"; the lexicon's numbers, vague quantities and victim nouns are
+# added per lexicon (_quantity_heads).
+_QUANTITY_HEADS = frozenset(
+    {"at", "no", "not", "more", "over", "up", "a", "an", "another", "one"}
+    | {"about", "around", "nearly", "almost", "approximately", "some", "roughly"}
+)
+_HEADS: dict[int, tuple[Lexicon, frozenset[str]]] = {}
+
+
+def _quantity_heads(lex: Lexicon) -> frozenset[str]:
+    """Every word that can start a quantity phrase under ``lex`` (cached per lexicon)."""
+    got = _HEADS.get(id(lex))
+    if got is None or got[0] is not lex:
+        heads = _QUANTITY_HEADS | set(lex.numbers) | set(lex.vague) | set(lex.victims)
+        got = _HEADS[id(lex)] = (lex, frozenset(heads))
+    return got[1]
+
+
 def _quantity(toks: list[Token], j: int, lex: Lexicon) -> _Count | None:
     """A quantity phrase starting at ``j`` (modifiers included)."""
     n = len(toks)
+    if j >= n:
+        return None
+    t0 = toks[j].text
+    if not t0[0].isdigit() and t0 not in _quantity_heads(lex):
+        return None  # every branch below needs a figure or one of these words at j
     s = j
     words = [t.text for t in toks[j : j + 4]]
     mod = ""
@@ -228,18 +257,7 @@ def _back(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> _Count | N
             continue  # inside a compound: start from its first word
         cand = None
         for back in (2, 3, 1, 0):
-            if s - back >= 0 and toks[s - back].text in (
-                "at",
-                "more",
-                "over",
-                "about",
-                "around",
-                "nearly",
-                "no",
-                "not",
-                "up",
-                "some",
-            ):
+            if s - back >= 0 and toks[s - back].text in _BACK_MODIFIERS:
                 c = _quantity(toks, s - back, lex)
                 if c is not None and c.start == s - back and (c.count is not None or c.noun):
                     cand = c
@@ -283,12 +301,13 @@ def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
     n = len(toks)
     hits: list[Hit] = []
     used: set[int] = set()
-    for i in range(n):
-        w = toks[i].text
-        trig = lex.triggers.get(w)
-        if trig is None or i in used:
+    triggers = lex.triggers
+    # Only trigger words can start a statement: their indices picked in C (most tokens are not).
+    for i in compress(range(n), map(triggers.__contains__, map(_TEXT, toks))):
+        if i in used:
             continue
-        kind, cls = trig
+        w = toks[i].text
+        kind, cls = triggers[w]
         if kind == "none":
             continue
         if any(toks[k].text in _NEG for k in range(max(0, i - 3), i)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from streams.text.normalize import Normalized
 
@@ -73,24 +73,22 @@ def find_places(nt: Normalized, lang: str) -> list[Place]:
     if gaz is None:
         return []
     try:
-        found = gaz.find_places(nt, lang)
+        found = gaz.find_regions(nt, lang)
     except Exception:
         return []
     out = []
     records = _RECORDS
     if len(records) > _RECORDS_MAX:
         records.clear()
-    for p in found:
-        region = p.region
+    for start, end, region in found:
         got = records.get(id(region))
-        if got is not None and got[0] is region:
-            rec = got[1]
-        else:
+        if got is None or got[0] is not region:
             rec = region.to_record() if hasattr(region, "to_record") else dict(region)
-            records[id(region)] = (region, rec)
-        if rec.get("admin1") is None and rec.get("precision") in (None, "none", "country"):
-            continue
-        out.append(Place(p.start, p.end, rec))
+            # a place with no governorate below country level tells extraction nothing
+            keep = not (rec.get("admin1") is None and rec.get("precision") in (None, "none", "country"))
+            got = records[id(region)] = (region, rec, keep)
+        if got[2]:
+            out.append(Place(start, end, got[1]))
     if lang == "ar":
         out = _neighbourhoods(nt.text, out, gaz, found)
     return out
@@ -122,16 +120,22 @@ def _quarter_region(gaz: Any, name: str, context: list[Any]) -> dict[str, Any] |
 _MAX_QUARTER_LOOKUPS = 8  # distinct names per article: keeps hostile input linear
 
 
+class _Context(NamedTuple):
+    """What the resolver reads of a context mention: its region."""
+
+    region: Any
+
+
 def _neighbourhoods(text: str, out: list[Place], gaz: Any, context: list[Any]) -> list[Place]:
     """Add neighbourhoods the gazetteer missed because of حارة or quotes around the name."""
     if "حاره" not in text and 'حي "' not in text and "حي «" not in text:
         return out
     # a small context: one mention per distinct place is all the resolver needs
     seen: dict[Any, Any] = {}
-    for c in context:
-        key = getattr(getattr(c, "region", None), "pcode", None)
+    for _s, _e, region in context:
+        key = getattr(region, "pcode", None)
         if key not in seen and len(seen) < 12:
-            seen[key] = c
+            seen[key] = _Context(region)
     small = list(seen.values())
     starts = [p.start for p in out]
     cache: dict[str, dict[str, Any] | None] = {}

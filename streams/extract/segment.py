@@ -24,8 +24,10 @@ _TOKEN = re.compile(r"[^\s_](?:(?<=[^\W\d_])[^\W\d_]*|(?<=\d)\d*(?:[.,]\d+)*|)")
 # below), written to open with one character class: the engine then skips to the next
 # candidate character in a tight loop (4x faster than the alternation "[.!?؟؛]+|\n+").
 _SENT_END = re.compile(r"[.!?؟؛\n](?:(?<=\n)\n*|(?<=[^\n])[.!?؟؛]*)")
+# From the first to the last non-space character: what str.strip() keeps (\s is str.isspace).
+_CORE = re.compile(r"\S(?:.*\S)?", re.DOTALL)
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})").split
 _CLAUSE_END = frozenset("،,;:؛")
-_GROUP, _START, _END = re.Match.group, re.Match.start, re.Match.end
 
 
 class Token(NamedTuple):
@@ -71,13 +73,18 @@ class Sentence:
 def tokenize(text: str, start: int, end: int) -> list[Token]:
     """Tokens of ``text[start:end]``; punctuation tokens carry clause boundaries."""
     # One C-level pass per field instead of a Python loop per token (a quarter cheaper):
+    # re.split with the token captured gives gap, token, gap, ... without a match object
+    # per token, and the offsets are the running sums of the pieces' lengths (the pattern's
+    # lookbehinds only look inside the token, so splitting the slice finds the same tokens);
     # the clause index is the running count of clause marks, and the tuples are built with
     # tuple.__new__ (the same Token without the generated __new__).
-    ms = list(_TOKEN.finditer(text, start, end))
-    words = list(map(_GROUP, ms))
+    parts = _TOKEN_SPLIT(text[start:end])
+    words = parts[1::2]
+    offsets = list(accumulate(map(len, parts), initial=start))
     clauses = accumulate(map(_CLAUSE_END.__contains__, words), initial=0)
     next(clauses)  # the initial 0: clause k counts the marks up to and including token k
-    fields = zip(words, map(_START, ms), map(_END, ms), clauses, strict=True)
+    # token k is piece 2k + 1: it starts at offsets[2k + 1] and ends at offsets[2k + 2]
+    fields = zip(words, offsets[1:-1:2], offsets[2::2], clauses, strict=True)
     return list(map(tuple.__new__, repeat(Token), fields))
 
 
@@ -86,19 +93,16 @@ def sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     pos = 0
     n = len(text)
+    core = _CORE.search  # the stripped span of a piece, without copying the piece
     for m in _SENT_END.finditer(text):
         a, e = m.span()
         if a > 0 and e < n and text[a - 1].isdigit() and text[e].isdigit() and text[a] != "\n":
             continue  # 3.5, 1.200: not a sentence end
-        piece = text[pos:e]
-        core = piece.strip()
-        if core:
-            a = pos + piece.index(core[0])
-            out.append(Sentence(a, a + len(core), len(out), text))
+        c = core(text, pos, e)
+        if c is not None:
+            out.append(Sentence(c.start(), c.end(), len(out), text))
         pos = e
-    piece = text[pos:]
-    core = piece.strip()
-    if core:
-        a = pos + piece.index(core[0])
-        out.append(Sentence(a, a + len(core), len(out), text))
+    c = core(text, pos)
+    if c is not None:
+        out.append(Sentence(c.start(), c.end(), len(out), text))
     return out

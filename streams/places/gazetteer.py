@@ -31,7 +31,7 @@ import ahocorasick
 from streams.places import lexicon as lx
 from streams.places.model import NO_REGION, PlaceMention, Region, Unit
 from streams.places.names import arabic_key, english_variants, is_arabic
-from streams.places.resolve import Hit, resolve_hits
+from streams.places.resolve import Hit, resolve_hits, resolve_regions
 from streams.text.normalize import Normalized, normalize, normalize_text
 
 __all__ = ["Gazetteer", "default_gazetteer"]
@@ -367,6 +367,16 @@ class Gazetteer:
             nt = normalize(nt)
         hits = self._raw_hits(nt)
         return resolve_hits(self, nt, hits, lang, context, spans)
+
+    def find_regions(
+        self, nt: Normalized, lang: str = "ar", context: Sequence[PlaceMention] = ()
+    ) -> list[tuple[int, int, Region]]:
+        """``(start, end, region)`` of each mention :meth:`find_places` gives, in the same order.
+
+        Casualty extraction reads only spans and regions: this skips building the
+        mention objects and their confidence (same resolution, same regions).
+        """
+        return resolve_regions(self, nt, self._raw_hits(nt), context)
 
     def resolve(self, text: str, context: Sequence[PlaceMention] = (), lang: str = "ar") -> Region:
         """Resolve a short place phrase ("حي طي، القامشلي") to one Region (NO_REGION if none).

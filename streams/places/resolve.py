@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from streams.places.gazetteer import Candidate, Gazetteer
     from streams.text.normalize import Normalized
 
-__all__ = ["Hit", "resolve_hits"]
+__all__ = ["Hit", "resolve_hits", "resolve_regions"]
 
 _EN_DIRECTIONS = frozenset(
     {"northern", "southern", "eastern", "western"}
@@ -467,6 +467,8 @@ def _not_org(text: str, e: int) -> bool:
     i = e
     while i < n and text[i] == " ":
         i += 1
+    if not text.startswith(_ORG_WORDS, i):  # one C call rejects the common case
+        return True
     for w in _ORG_WORDS:
         if text.startswith(w, i):
             j = i + len(w)
@@ -489,6 +491,30 @@ def resolve_hits(
     article's other names still vote), so the result is exactly the matching
     subset of the full result.
     """
+    return _resolve(gaz, nt, hits, context, spans, True)  # type: ignore[return-value]
+
+
+def resolve_regions(
+    gaz: Gazetteer, nt: Normalized, hits: list[Hit], context: Sequence[PlaceMention] = ()
+) -> list[tuple[int, int, Region]]:
+    """``(start, end, region)`` of every mention :func:`resolve_hits` would return, same order.
+
+    For callers that read only spans and regions (casualty extraction): the
+    mention objects, their confidence and kind are not computed, which the
+    extractor's profile showed as a fifth of resolution.
+    """
+    return _resolve(gaz, nt, hits, context, None, False)  # type: ignore[return-value]
+
+
+def _resolve(
+    gaz: Gazetteer,
+    nt: Normalized,
+    hits: list[Hit],
+    context: Sequence[PlaceMention],
+    spans: Sequence[tuple[int, int]] | None,
+    mentions: bool,
+) -> list:
+    """Body of :func:`resolve_hits` (``mentions``) and :func:`resolve_regions` (tuples)."""
     text = nt.text
     memo = gaz._memo
     if len(memo) > _MEMO_MAX:
@@ -576,7 +602,7 @@ def resolve_hits(
         a, b = sel[i - 1].span_end, sel[i].span_start
         gap_ok[i] = a <= b <= a + _NEAR and _BREAK_RE.search(text, a, b) is None
 
-    out: list[PlaceMention] = []
+    out: list = []
     original = nt.original
     direct = len(nt._norm_at) == 1  # no deletions: offsets are the same in both texts
     to_original = nt.to_original
@@ -587,6 +613,7 @@ def resolve_hits(
     scored: dict[tuple, tuple[Unit, float, float]] = {}
     if len(rcache) > _MEMO_MAX:
         rcache.clear()
+    mention = PlaceMention
     for i, h in enumerate(sel):
         if spans is not None and not any(a < h.span_end and h.span_start < b for a, b in spans):
             continue
@@ -651,11 +678,12 @@ def resolve_hits(
         region = rcache.get(rk)
         if region is None:
             region = rcache[rk] = _region(gaz, best, h, surface)
-        sk = (best.pcode, h.countryside, bool(h.type_kinds), own1 is None, best_s - second_s)
-        got = memo.get(sk)
-        if got is None:
-            got = memo[sk] = (_confidence(best, h, best_s - second_s, own1 is None), _kind(best, h))
-        score, kind = got
+        if mentions:
+            sk = (best.pcode, h.countryside, bool(h.type_kinds), own1 is None, best_s - second_s)
+            got = memo.get(sk)
+            if got is None:
+                got = memo[sk] = (_confidence(best, h, best_s - second_s, own1 is None), _kind(best, h))
+            score, kind = got
         if (
             near1
             and near_level < best.level
@@ -673,8 +701,11 @@ def resolve_hits(
             else:
                 # a border village the text puts in the neighbouring governorate
                 region = _with_alt(region, near1)
-        cs = h.countryside
-        out.append(PlaceMention(h.span_start, h.span_end, o_start, o_end, surface, region, cs, kind, score))
+        if mentions:
+            cs = h.countryside
+            out.append(mention(h.span_start, h.span_end, o_start, o_end, surface, region, cs, kind, score))
+        else:
+            out.append((h.span_start, h.span_end, region))
     return out
 
 

@@ -121,6 +121,8 @@ _SPLIT = re.compile(
 # text.  No replacement is itself a key, so the order does not matter.
 _PAIRS = tuple((chr(k), v) for k, v in _ONE_TO_ONE.items())
 _ASCII_PAIRS = tuple(p for p in _PAIRS if p[0].isascii())
+_ONE_TO_ONE_STR = dict(_PAIRS)
+_PAIR_SOURCE = re.compile("[" + "".join(re.escape(src) for src, _ in _PAIRS) + "]")
 assert not any(ch in _ONE_TO_ONE for _, v in _PAIRS for ch in map(ord, v))
 
 
@@ -159,9 +161,20 @@ class Normalized:
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` for matching and keep the offset map (see module doc)."""
     folded = text
-    for src, dst in _ASCII_PAIRS if text.isascii() else _PAIRS:
-        if src in folded:
-            folded = folded.replace(src, dst)
+    if text.isascii():
+        for src, dst in _ASCII_PAIRS:
+            if src in folded:
+                folded = folded.replace(src, dst)
+    else:
+        # The first character to replace, all its occurrences replaced, then the next one from
+        # there: one scan of the text instead of one per pair (nothing before ``pos`` is a key,
+        # and a replacement never is, so ``pos`` stays valid after a replacement).
+        pos = 0
+        search = _PAIR_SOURCE.search
+        while (m := search(folded, pos)) is not None:
+            pos = m.start()
+            src = folded[pos]
+            folded = folded.replace(src, _ONE_TO_ONE_STR[src])
     parts = _SPLIT.split(folded)
     if len(parts) == 1:
         return Normalized(text, folded)

@@ -85,7 +85,8 @@ def _reference_sentences(text: str) -> list[tuple[int, int, int]]:
 
 
 def test_sentences_split_as_the_plain_rule():
-    for text in [*_texts(2), "", " ", "3.5 a.. b?!\n\n c 1.200 . .6 7.\n 8.\n9", "a.b\n\n"]:
+    odd_space = "\u00a0a\u2003b.\x1c c\x85.\u3000 \u200b d \t.\x0b"  # str.isspace, and not
+    for text in [*_texts(2), "", " ", "3.5 a.. b?!\n\n c 1.200 . .6 7.\n 8.\n9", "a.b\n\n", odd_space]:
         assert [(s.start, s.end, s.index) for s in sentences(text)] == _reference_sentences(text)
 
 

@@ -69,3 +69,16 @@ def test_overlapping_names_longest_wins(gaz):
     ms = gaz.find_places(normalize("قصف في ريف دمشق ثم في دمشق نفسها"))
     assert [m.region.admin1 for m in ms] == ["SY03", "SY01"]
     assert [m.surface for m in ms] == ["ريف دمشق", "دمشق"]
+
+
+@pytest.mark.parametrize(("text", "lang"), [(ARTICLE_AR, "ar"), (ARTICLE_EN, "en")])
+def test_find_regions_is_find_places_without_the_mention_objects(gaz, text, lang):
+    nt = normalize(text)
+    full = gaz.find_places(nt, lang)
+    assert len(full) >= 4
+    assert gaz.find_regions(nt, lang) == [(m.start, m.end, m.region) for m in full]
+    # with context from elsewhere in the article, too
+    ctx = gaz.find_places(normalize("قصف على ريف حماة"), "ar")
+    assert gaz.find_regions(nt, lang, context=ctx) == [
+        (m.start, m.end, m.region) for m in gaz.find_places(nt, lang, context=ctx)
+    ]

@@ -84,3 +84,21 @@ def test_one_for_one_replacements_do_not_chain():
     from streams.text.normalize import _ONE_TO_ONE
 
     assert not any(ord(ch) in _ONE_TO_ONE for v in _ONE_TO_ONE.values() for ch in v)
+
+
+def _sources() -> str:
+    from streams.text.normalize import _ONE_TO_ONE
+
+    return "".join(chr(k) for k in _ONE_TO_ONE)
+
+
+@given(st.text(alphabet=_sources() + "قتل ab\u064e\u0640", max_size=60))
+def test_every_one_for_one_source_is_folded_like_translate(text):
+    # normalize() finds the characters to replace with one regex scan (non-ASCII text)
+    from streams.text.normalize import _ONE_TO_ONE, _normalize_general
+
+    fast, ref = normalize(text), _normalize_general(text, text.translate(_ONE_TO_ONE))
+    assert fast.text == ref.text
+    assert [fast.to_original(i) for i in range(len(fast.text) + 1)] == [
+        ref.to_original(i) for i in range(len(ref.text) + 1)
+    ]
