@@ -38,13 +38,14 @@ __all__ = ["ROCKSDB_OPTIONS", "Runtime", "create_runtime"]
 
 #: RocksDB sizes per partition database. Faust's defaults (64 MB write buffers x 3 and a 2 GB
 #: block cache per database) let a worker with 2 tables x N partitions grow by hundreds of MB;
-#: Hasila's state is small (dedup is bounded by its horizon), so small buffers suffice.
+#: Hasila's state is small (dedup is bounded by its horizon) and hot keys are served by the
+#: read caches (streams/state.py), so small buffers suffice: at most ~9 MB per database.
 ROCKSDB_OPTIONS = {
-    "write_buffer_size": 4 * 1024 * 1024,
+    "write_buffer_size": 2 * 1024 * 1024,
     "max_write_buffer_number": 2,
     "target_file_size_base": 8 * 1024 * 1024,
-    "block_cache_size": 16 * 1024 * 1024,
-    "block_cache_compressed_size": 4 * 1024 * 1024,
+    "block_cache_size": 4 * 1024 * 1024,
+    "block_cache_compressed_size": 1024 * 1024,
 }
 
 log = logging.getLogger("hasila")
