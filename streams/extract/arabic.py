@@ -381,8 +381,18 @@ def _lookup_trigger(lex: Lexicon, tok: str) -> tuple[str, str, bool] | None:
     return None
 
 
+# Words that may stand between a negation and the casualty word it negates: "دون ورود
+# معلومات عن إصابات"، "لا أنباء عن وقوع ضحايا"، "دون تسجيل أي إصابات".
+_NEGATED_NOUN_PHRASE = frozenset({"معلومات", "انباء", "ورود", "تسجيل", "وقوع", "حدوث", "عن", "اي", "بوقوع"})
+
+
 def _negated(toks: list[Token], i: int, lo: int) -> bool:
-    return any(toks[k].text in _NEGATIONS for k in range(max(lo, i - 2), i))
+    if any(toks[k].text in _NEGATIONS for k in range(max(lo, i - 2), i)):
+        return True
+    k = i - 1
+    while k >= max(lo, i - 4) and toks[k].text in _NEGATED_NOUN_PHRASE:
+        k -= 1
+    return k < i - 1 and k >= lo and toks[k].text in _NEGATIONS
 
 
 def _group(toks: list[Token], j: int) -> tuple[int, int] | None:

@@ -342,6 +342,8 @@ def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
         c: _Count | None = None
         rule = ""
         prev = toks[i - 1].text if i else ""
+        if w == "dead" and prev == "shot":
+            cls = "both"  # "gunmen shot dead a farmer" (after) as well as "two men were shot dead"
         if cls in ("post", "both") and prev not in _AUX:
             j = i + 1
             while j < n and toks[j].text in ("of", "the", "at", "least") and j < i + 4:

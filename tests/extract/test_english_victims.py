@@ -25,3 +25,15 @@ def _one(body: str) -> tuple[str, int | None, str]:
 )
 def test_occupations_are_victims_with_their_category(body, expected):
     assert _one(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Unidentified gunmen shot dead a farmer in Nawa late on Saturday.", ("killed", 1, "civilian")),
+        ("Gunmen shot dead two soldiers at a checkpoint near Nawa.", ("killed", 2, "combatant")),
+        ("Two men were shot dead in Nawa on Saturday.", ("killed", 2, "civilian")),
+    ],
+)
+def test_shot_dead_takes_its_victims_after_or_before(body, expected):
+    assert _one(body) == expected

@@ -72,6 +72,9 @@ def test_idiom_laqiya_masra():
         "وصلت تعزيزات من الفرقة الرابعة واللواء 20 إلى المنطقة.",
         "وقع الانفجار في 21 نيسان 2021 عند الساعة 5.",
         "سقطت قذائف على الحي دون تسجيل إصابات.",
+        "استهدفت مسيرة سيارة قرب البلدة دون معلومات عن إصابات.",
+        "سقطت قذيفتان على السوق دون ورود أنباء عن وقوع إصابات.",
+        "لا أنباء عن وقوع ضحايا في القصف على البلدة حتى الآن.",
     ],
 )
 def test_traps_give_no_count(body):
@@ -118,3 +121,7 @@ def test_a_bare_conjunction_ending_the_text_does_not_lose_the_figure():
     # a list continuation was looked for past the last token (IndexError: the article gave nothing)
     ms = run("عثر الأهالي على جثث 3 و")
     assert [(m["kind"], m["count"]) for m in ms] == [("killed", 3)]
+
+
+def test_a_negation_far_from_the_trigger_does_not_negate_a_real_count():
+    assert incident(run("قتل ثلاثة مدنيين دون سن الثامنة عشرة بقصف على البلدة.")) != []
