@@ -49,7 +49,7 @@ class Deployment:
             "HASILA_STORE": self.store,
             "HASILA_DATA_DIR": str(self.base_dir / f"worker-{index}"),
             "HASILA_WEB_PORT": str(web_port or free_port()),
-            "HASILA_LOG_LEVEL": "warning",
+            "HASILA_LOG_LEVEL": os.environ.get("HASILA_TEST_LOG_LEVEL", "warning"),
         })
         env.update(self.extra_env)
         return env
