@@ -90,6 +90,7 @@ def test_every_alert_has_a_firing_and_a_silent_unit_test():
         "HasilaMassCasualtyIncident",
         "HasilaPipelineStalled",
         "HasilaConsumerLagGrowing",
+        "HasilaPartitionStuck",
         "HasilaDeadLettersRising",
     } <= alerts
     fires: set[str] = set()
