@@ -188,6 +188,16 @@ def sigkill(proc: subprocess.Popen) -> None:
     proc.wait(10)
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM the worker and reap it; SIGKILL when it does not stop within 20 s."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        sigkill(proc)
+
+
 def log_tails(dep: Deployment, indexes: Iterable[int], lines: int = 30) -> str:
     """The end of each worker's log, without Faust's "producer buffer full" chatter."""
     out = []
