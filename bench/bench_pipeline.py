@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import io
 import logging
@@ -86,6 +87,14 @@ def rss_kib(pid: int) -> int | None:
     except OSError:
         return None
     return None
+
+
+def box_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU jiffies of the whole machine so far (/proc/stat): is the box saturated?"""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
 
 
 def cpu_seconds(pid: int | None) -> float | None:
@@ -455,11 +464,13 @@ async def run_pipeline(w: Worker, records: list[tuple[bytes, bytes]]) -> dict:
     """
     procs = [w.proc, *w.extra]
     cpu_before = [cpu_seconds(p.pid) for p in procs]
+    box_before = box_jiffies()
     await produce_all(w.bootstrap, w.topic("articles.raw"), records)
     outputs = [
         w.topic(t)
         for t in (
             "casualties.mentions",
+            "casualties.references",
             "casualties.incidents",
             "casualties.aggregates",
             "articles.deadletter",
@@ -467,6 +478,8 @@ async def run_pipeline(w: Worker, records: list[tuple[bytes, bytes]]) -> dict:
     ]
     await wait_drained(w, len(records), outputs)
     cpu_after = [cpu_seconds(p.pid) for p in procs]
+    box_after = box_jiffies()
+    box_busy = (box_after[0] - box_before[0]) / max(1, box_after[1] - box_before[1])
     cpu = sum(a - b for a, b in zip(cpu_after, cpu_before, strict=True) if a is not None and b is not None)
     first = await timestamps(w.bootstrap, [w.topic("casualties.mentions")])
     last = await timestamps(w.bootstrap, [w.topic("casualties.aggregates"), w.topic("articles.deadletter")])
@@ -481,14 +494,20 @@ async def run_pipeline(w: Worker, records: list[tuple[bytes, bytes]]) -> dict:
                 "first_s": (min(ts) - t0) / 1000,
                 "last_s": (max(ts) - t0) / 1000,
             }
+    changelogs = {}
+    for table in ("dedup-state", "aggregate-state"):
+        with contextlib.suppress(Exception):  # diagnostics only
+            changelogs[table] = await end_offsets(w.bootstrap, [f"{w.group}-{table}-changelog"])
     return {
         "name": "Hasila pipeline (articles.raw → aggregates)",
+        "changelogs": changelogs,
         "records": len(records),
         "seconds": seconds,
         "rate": rate,
         "hops": hops,
         "worker_cpu_s": cpu,
         "worker_cpu_ms_per_article": cpu / len(records) * 1000,
+        "box_busy": box_busy,
     }
 
 
@@ -683,8 +702,20 @@ def print_table(results: dict) -> None:
         if "worker_cpu_s" in r:
             print(f"  worker CPU {r['worker_cpu_s']:.2f} s = {r['worker_cpu_ms_per_article']:.2f} ms/article"
                   f" (fill to drained, incl. ~4 s idle tail)")
+        if "box_busy" in r:
+            print(f"  whole machine busy {100 * r['box_busy']:.0f} % of its cores over the same span"
+                  f" (workers, broker and anything else)")
         for name, n in r.get("changelogs", {}).items():
             print(f"  {name:32} {n:>7} table writes")
+        hops = r.get("hops", {})
+        if hops and r.get("changelogs"):
+            # What Faust handles per article: every record an agent consumes or produces.
+            consumed = r["records"] + sum(hops.get(t, {}).get("records", 0)
+                                          for t in ("casualties.mentions", "casualties.references",
+                                                    "casualties.incidents"))
+            produced = sum(h["records"] for h in hops.values()) + sum(r["changelogs"].values())
+            print(f"  per article: {consumed / r['records']:.1f} records consumed, "
+                  f"{produced / r['records']:.1f} produced (outputs and table changelogs)")
     ratios = results.get("ratios")
     if ratios:
         print("ratios: " + ", ".join(f"{k} = {v:.3f}" for k, v in ratios.items()))

@@ -29,7 +29,8 @@ iterated; ``P`` is the partition: the admin1 p-code or ``none``):
   component as ``tomb`` and dropped with it at expiry)
 * ``a|P|<article_id>`` article: fingerprint, copies, its mention ids
 * ``d|P|<kind>|<date>``, ``u|P|<kind>`` mention ids by event date / undated
-* ``b|P|<band>``, ``h|P|<text_hash>``, ``l|P|<url_key>`` article lookup indexes
+* ``ab|P`` and ``ab|P|<n>`` the copy index: buckets of up to 32 articles, each
+  ``{"b<band>" | "h<text_hash>" | "l<url_key>": [article ids]}`` (see ``_copy_keys``)
 * ``x|P`` live dates; ``parts`` partitions; ``wm`` last expiry date
 * ``r|<reference_id>`` an incident reference (an article naming an event at an
   exact place, no toll: streams.extract.references); ``rp|P|<pcode>`` the
@@ -62,6 +63,9 @@ __all__ = ["Deduplicator", "partition_of"]
 
 _EMPTY = -1
 MAX_RANK = 9  # relations.compact: 2 * level (exact place = 4) + 1 (dated)
+#: Articles per bucket of the copy index (``ab|P|<n>``): a bucket's value stays under ~25 KB of
+#: JSON (32 articles x 18 keys), and finding copies reads one bucket per 32 live articles.
+COPY_BUCKET_ARTICLES = 32
 
 
 def partition_of(mention: dict) -> str:
@@ -674,10 +678,9 @@ class Deduplicator:
                 "dups": [],
                 "mids": [],
             }
-            cands: set[str] = set()
-            for ikey in self._article_keys(part, art):
-                cands.update(st.get(ikey) or [])
-                st[ikey] = [*(st.get(ikey) or []), aid]
+            keys = self._copy_keys(art)
+            cands = self._copy_candidates(part, keys)
+            art["bk"] = self._index_article(part, aid, keys)
             cands.discard(aid)
             for other in sorted(cands):
                 oa = st.get(f"a|{part}|{other}")
@@ -693,13 +696,80 @@ class Deduplicator:
         st[key] = art
         return set(art["dups"]), fresh
 
-    def _article_keys(self, part: str, art: dict) -> list[str]:
-        keys = [f"b|{part}|{b}" for b in art["bands"][: self.config.index_bands]]
+    # The copy index: which live articles of a partition share an indexed LSH band, the text hash
+    # or the URL key with a new one. It is kept in buckets of up to COPY_BUCKET_ARTICLES articles
+    # (``ab|P|<n>``: {copy key: [article ids]}) listed in ``ab|P`` ({open, size, live}), not as a
+    # key per band: an article then costs two writes (its bucket and the list, once per batch for
+    # all the articles of a batch) instead of 18 at registration and 18 deletions at expiry,
+    # every one a changelog record in the stream. The candidates found are the same set.
+    def _copy_keys(self, art: dict) -> list[str]:
+        keys = [f"b{b}" for b in art["bands"][: self.config.index_bands]]
         if art["th"]:
-            keys.append(f"h|{part}|{art['th']}")
+            keys.append(f"h{art['th']}")
         if art["uk"]:
-            keys.append(f"l|{part}|{art['uk']}")
+            keys.append(f"l{art['uk']}")
         return keys
+
+    def _copy_candidates(self, part: str, keys: list[str]) -> set[str]:
+        st = self.store
+        cands: set[str] = set()
+        for n in (st.get(f"ab|{part}") or {}).get("live", []):
+            bucket = st.get(f"ab|{part}|{n}")
+            if not bucket:
+                continue
+            for k in keys:
+                ids = bucket.get(k)
+                if ids:
+                    cands.update(ids)
+        return cands
+
+    def _index_article(self, part: str, aid: str, keys: list[str]) -> int:
+        """Add the article to the open bucket (a new one when it is full); return the bucket number."""
+        st = self.store
+        meta = st.get(f"ab|{part}") or {"open": 0, "size": 0, "live": []}
+        n, size, live = meta["open"], meta["size"], meta["live"]
+        if size >= COPY_BUCKET_ARTICLES:
+            n, size = n + 1, 0
+        bkey = f"ab|{part}|{n}"
+        bucket = dict(st.get(bkey) or {})
+        for k in keys:
+            bucket[k] = [*bucket.get(k, ()), aid]
+        st[bkey] = bucket
+        st[f"ab|{part}"] = {"open": n, "size": size + 1, "live": live if n in live else [*live, n]}
+        return n
+
+    def _unindex_article(self, part: str, aid: str, art: dict) -> None:
+        st = self.store
+        n = art.get("bk")
+        if n is None:  # registered before the copy index had buckets: one key per band
+            for k in self._copy_keys(art):
+                legacy = f"{k[0]}|{part}|{k[1:]}"
+                rest = [x for x in st.get(legacy) or [] if x != aid]
+                if rest:
+                    st[legacy] = rest
+                elif legacy in st:
+                    del st[legacy]
+            return
+        bkey = f"ab|{part}|{n}"
+        bucket = dict(st.get(bkey) or {})
+        for k in self._copy_keys(art):
+            rest = [x for x in bucket.get(k, ()) if x != aid]
+            if rest:
+                bucket[k] = rest
+            else:
+                bucket.pop(k, None)
+        if bucket:
+            st[bkey] = bucket
+            return
+        # Its last article expired: drop the bucket, and the list when no bucket is left.
+        if bkey in st:
+            del st[bkey]
+        meta = st.get(f"ab|{part}") or {"open": 0, "size": 0, "live": []}
+        live = [x for x in meta["live"] if x != n]
+        if live:
+            st[f"ab|{part}"] = {**meta, "live": live}
+        elif f"ab|{part}" in st:
+            del st[f"ab|{part}"]
 
     def _candidates(self, rec: dict, dups: set[str]) -> list[str]:
         st = self.store
@@ -767,12 +837,7 @@ class Deduplicator:
 
     def _drop_article(self, part: str, aid: str, art: dict) -> None:
         st = self.store
-        for ikey in self._article_keys(part, art):
-            rest = [x for x in st.get(ikey) or [] if x != aid]
-            if rest:
-                st[ikey] = rest
-            elif ikey in st:
-                del st[ikey]
+        self._unindex_article(part, aid, art)
         for other in art["dups"]:
             oa = st.get(f"a|{part}|{other}")
             if oa is not None:

@@ -30,8 +30,10 @@ def test_a_report_joining_an_incident_writes_little():
     dd.process(m)
     assert f"c|{m['mention_id']}" not in store.keys  # its own component is never written
     assert f"m|{m0['mention_id']}" not in store.keys  # the linked mention is not rewritten
-    assert sum(k.startswith("b|") for k in store.keys) == 8  # only the indexed band positions
-    assert len(store.keys) <= 8 + 8  # bands + article, url/hash, mention, date index, component, incident
+    # The copy index is one bucket and its list, not a key per band, hash and URL.
+    assert sum(k.startswith("ab|") for k in store.keys) == 2
+    assert not any(k.startswith(("b|", "h|", "l|")) for k in store.keys)
+    assert len(store.keys) <= 2 + 6  # copy index + article, mention, date index, component, incident
 
 
 def test_index_bands_is_validated():
@@ -39,3 +41,28 @@ def test_index_bands_is_validated():
         DedupConfig(index_bands=0)
     with pytest.raises(ValueError):
         DedupConfig(index_bands=33)
+
+
+def test_the_copy_index_finds_copies_across_buckets_and_empties_at_expiry():
+    """Copies are found whatever bucket the original sits in; expired articles leave no entry."""
+    from streams.dedup import core
+
+    store = JsonStore()
+    dd = Deduplicator(store, DedupConfig(horizon_days=5))
+    n = core.COPY_BUCKET_ARTICLES * 2 + 3
+    originals = [article(f"o{i}", body(f"خبر رقم {i} عن قصف على كفرنبل", 1), published_at="2024-02-13")
+                 for i in range(n)]
+    for i, a in enumerate(originals):
+        dd.process(mention(a, "kafrnabl", i + 1))
+    assert len(store["ab|SY07"]["live"]) == 3
+    copy = dict(originals[1], id="copy-of-o1", url=None)
+    dd.process(mention(copy, "kafrnabl", 2))
+    assert "o1" in store["a|SY07|copy-of-o1"]["dups"]
+    late = article("late", body("غارة على سراقب", 1), published_at="2024-03-01")
+    dd.expire("2024-03-01")
+    dd.process(mention(late, "kafrnabl", 1, event_date="2024-03-01"))
+    dd.expire("2024-03-01")
+    buckets = [k for k in store.data if k.startswith("ab|SY07|")]
+    entries = [aid for k in buckets for ids in store[k].values() for aid in ids]
+    assert entries == ["late"] * len(entries) and entries
+    assert len(store["ab|SY07"]["live"]) == 1  # the buckets of expired articles are gone
