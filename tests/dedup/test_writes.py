@@ -66,3 +66,24 @@ def test_the_copy_index_finds_copies_across_buckets_and_empties_at_expiry():
     entries = [aid for k in buckets for ids in store[k].values() for aid in ids]
     assert entries == ["late"] * len(entries) and entries
     assert len(store["ab|SY07"]["live"]) == 1  # the buckets of expired articles are gone
+
+
+def test_articles_indexed_one_key_per_band_before_the_buckets_still_expire_cleanly():
+    """State written by the earlier layout (``b|P|band``, ``h|``, ``l|`` keys, no bucket) is removed at expiry."""
+    store = JsonStore()
+    dd = Deduplicator(store, DedupConfig(horizon_days=5))
+    old = article("old", body("قصف على كفرنبل", 1), url="https://example.org/a/1", published_at="2024-02-13")
+    dd.process(mention(old, "kafrnabl", 2))
+    art = store["a|SY07|old"]
+    for key in [k for k in store.data if k.startswith("ab|")]:
+        del store[key]
+    del art["bk"]
+    store["a|SY07|old"] = art
+    legacy = [f"b|SY07|{b}" for b in art["bands"][:16]] + [f"h|SY07|{art['th']}", f"l|SY07|{art['uk']}"]
+    for key in legacy:
+        store[key] = ["old"]
+    dd.process(mention(article("new", body("غارة على حاس", 1), published_at="2024-03-01"), "has", 1,
+                       event_date="2024-03-01"))
+    dd.expire("2024-03-01")
+    assert "a|SY07|old" not in store.data
+    assert not [k for k in legacy if k in store.data]
