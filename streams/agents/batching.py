@@ -45,7 +45,10 @@ from mode.utils.futures import notify
 
 from ..state import ReadCache
 
-__all__ = ["BATCH_MAX", "BATCH_WITHIN", "JOURNAL_PREFIX", "Journal", "batches", "deliver", "run_stateful"]
+__all__ = [
+    "BATCH_MAX", "BATCH_WITHIN", "DRAIN_TIMEOUT", "JOURNAL_PREFIX", "Journal", "batches", "deliver",
+    "drain_buffer", "run_stateful",
+]
 
 log = logging.getLogger("hasila.batching")
 
@@ -121,15 +124,52 @@ async def batches(stream: Any, max_: int = BATCH_MAX, within: float = BATCH_WITH
         stream._processors.remove(add_to_buffer)
 
 
+#: Longest wait for Faust's producer buffer to hand its records to aiokafka before the attempt
+#: is retried (the records stay queued; a broker that is away only makes this slower).
+DRAIN_TIMEOUT = 30.0
+
+
+async def drain_buffer(producer: Any, timeout: float = DRAIN_TIMEOUT) -> None:
+    """Wait until Faust's producer buffer has handed every queued record to aiokafka.
+
+    Table writes are queued in Faust's ``ProducerBuffer`` and sent, in order, by its background
+    task. Faust's own ``flush`` is not enough before acknowledging a batch: it returns as soon
+    as 0.1 s pass without a record sent (a slow broker), and when the queue is empty while the
+    background task still holds the last record it took; both would let a batch be acknowledged
+    with table changes not yet in the producer. It is also slow: one ``asyncio.wait_for``, a new
+    task and timer, per wake-up. Here the buffer counts as drained only when its queue is empty
+    *and* the background task is back waiting for the next record; waking costs one event wait,
+    with one deadline for the whole drain. A threaded producer buffer is left to Faust.
+    """
+    buffer = getattr(producer, "buffer", None)
+    pending = getattr(buffer, "pending", None)
+    sent = getattr(buffer, "message_sent", None)
+    app = getattr(buffer, "app", None)
+    if pending is None or sent is None or (app is not None and app.conf.producer_threaded):
+        return
+    getters = getattr(pending, "_getters", None)  # asyncio.Queue: the tasks waiting in get()
+
+    def idle() -> bool:
+        return pending.empty() and (getters is None or len(getters) > 0)
+
+    async with asyncio.timeout(timeout):
+        while not idle():
+            sent.clear()  # no await between the check and the clear: the next set() wakes us
+            await sent.wait()
+
+
 async def deliver(producer: Any, what: str = "outputs") -> None:
     """Wait until everything sent so far is on the broker, however long the broker is away.
 
-    A failed flush is retried (the records are still in the producer's buffer): giving up
-    would end the batch with its outputs or state undelivered.
+    First Faust's producer buffer is drained into aiokafka (:func:`drain_buffer`), then
+    aiokafka's flush waits for the broker's acknowledgements. A failed attempt is retried
+    (the records are still queued): giving up would end the batch with its outputs or state
+    undelivered.
     """
     delay = 0.5
     while True:
         try:
+            await drain_buffer(producer)
             await producer.flush()
             return
         except asyncio.CancelledError:
