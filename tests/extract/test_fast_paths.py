@@ -118,6 +118,19 @@ def test_destination_near_cores_agrees_with_the_regex():
             assert art._destination(text, lo, hi) == (art._DESTINATION.search(text, lo, hi) is not None)
 
 
+def test_destination_at_flight_heads_agrees_with_the_regex():
+    extra = ["الكهرباء", "كفرنبل", "عفرين", "الفرقه", "فر الى", "وفر", "بنزوح", "لجؤوا", "fled", "flee to"]
+    rnd = random.Random(11)
+    words = [*extra, "الي", "نحو", "to", "،", "x"]
+    texts = _texts(5) + [" ".join(rnd.choice(words) for _ in range(30)) for _ in range(200)]
+    for text in texts:
+        heads = art._flight_heads(text)
+        for hi in range(0, len(text) + 1, 3):
+            for lo in (max(0, hi - 160), max(0, hi - 7)):
+                want = art._DESTINATION.search(text, lo, hi) is not None
+                assert art._destination_at(text, lo, hi, heads) == want
+
+
 def test_pre_checks_are_necessary_conditions():
     """Wherever a guarded regex matches, its pre-check passes (so skipping is safe)."""
     day_res = [
@@ -185,3 +198,22 @@ def test_hometown_agrees_with_the_plain_test():
             for i in range(s.start, s.end, 3):
                 p = art.Place(i, i + 1, {})
                 assert art._hometown(s, text, p) == _hometown_plain(s, text, p)
+
+
+def test_context_places_agree_with_the_plain_filter():
+    """The inheritable places: not in the title, not quoted, not a destination of flight."""
+    rnd = random.Random(12)
+    extra = ["فر الى", "نزح الاهالي نحو", 'قال "', "«", "»", "fled to", "الكهرباء", "كفرنبل"]
+    texts = _texts(8) + [" ".join(rnd.choice([*extra, "x", "قريه", "\n"]) for _ in range(40)) for _ in range(100)]
+    for text in texts:
+        places = [art.Place(i, i + 1, {}) for i in range(0, len(text), 4)]
+        title_end = rnd.choice([0, 0, len(text) // 3])
+        flight = art._FLIGHT.search(text) is not None
+        want = [
+            p
+            for p in places
+            if p.start >= title_end
+            and not art._quoted(text, p)
+            and not (flight and art._DESTINATION.search(text, max(0, p.start - 160), p.start) is not None)
+        ]
+        assert art._Context(places, sentences(text), title_end, text).ready().places == want
