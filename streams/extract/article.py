@@ -16,6 +16,7 @@ import re._parser as _sre_parser
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from streams.extract import arabic, english
@@ -533,12 +534,13 @@ def _drop_misread(places: list[Place], full: str) -> list[Place]:
 
 
 _LAST_STARTS: list = [None, []]
+_TOKEN_START = itemgetter(1)  # Token.start (tokens are named tuples)
 
 
 def _tok_starts(sent: Sentence) -> list[int]:
     """Token start offsets of ``sent`` (cached for the sentence being placed)."""
     if _LAST_STARTS[0] is not sent:
-        _LAST_STARTS[0], _LAST_STARTS[1] = sent, [t.start for t in sent.tokens]
+        _LAST_STARTS[0], _LAST_STARTS[1] = sent, list(map(_TOKEN_START, sent.tokens))
     return _LAST_STARTS[1]
 
 
@@ -548,10 +550,11 @@ def _overlaps_hit(p: Place, sent: Sentence) -> bool:
     toks = sent.tokens
     a = max(bisect_right(starts, p.start) - 1, 0)
     b = bisect_right(starts, p.end - 1)
-    return any(
-        p.start < toks[i].end and toks[i].start < p.end and toks[i].text.lstrip("وفبل") in _CASUALTY_WORDS
-        for i in range(a, b)
-    )
+    for i in range(a, b):  # a loop, not any(<generator>): a hot path
+        t = toks[i]
+        if p.start < t.end and t.start < p.end and t.text.lstrip("وفبل") in _CASUALTY_WORDS:
+            return True
+    return False
 
 
 def _clause_of(sent: Sentence, offset: int) -> int:

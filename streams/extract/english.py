@@ -310,7 +310,7 @@ def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
         kind, cls = triggers[w]
         if kind == "none":
             continue
-        if any(toks[k].text in _NEG for k in range(max(0, i - 3), i)):
+        if not _NEG.isdisjoint(map(_TEXT, toks[max(0, i - 3) : i])):  # a negation in the 3 words before
             continue
         if w == "lives":
             if (

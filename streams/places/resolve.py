@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -184,7 +185,15 @@ def _context(text: str, h: Hit, arabic: bool) -> None:
     """Fill type noun / countryside information and the mention span of a hit."""
     h.span_start, h.span_end = h.start, h.end
     if arabic:
-        w, ws = _prev_word(text, h.p)
+        # _prev_word(text, h.p) with its common case inlined (a plain word after a space)
+        i = h.p
+        while i > 0 and text[i - 1] in _SKIP_BEFORE:
+            i -= 1
+        k = text.rfind(" ", i - _WORD_MAX if i > _WORD_MAX else 0, i)
+        if k >= 0 and (w := text[k + 1 : i]).isalpha():
+            ws = k + 1
+        else:
+            w, ws = _prev_word(text, h.p)
         if not w:
             return
         found = lx.AR_PREV.get(w)
@@ -604,8 +613,8 @@ def _resolve(
 
     out: list = []
     original = nt.original
-    direct = len(nt._norm_at) == 1  # no deletions: offsets are the same in both texts
-    to_original = nt.to_original
+    norm_at, orig_at = nt._norm_at, nt._orig_at  # Normalized.to_original, inlined below
+    direct = len(norm_at) == 1  # no deletions: offsets are the same in both texts
     rcache = gaz._regions
     # Scores of an ambiguous name depend on its readings (the list object: hits of one key
     # share it), its type noun, its neighbours and the article's votes (fixed by now), so a
@@ -671,8 +680,12 @@ def _resolve(
         if direct:
             o_start, o_end = h.span_start, h.span_end
         else:
-            o_start = to_original(h.span_start)
-            o_end = to_original(h.span_end - 1) + 1
+            q = h.span_start
+            b = bisect_right(norm_at, q) - 1
+            o_start = orig_at[b] + (q - norm_at[b])
+            q = h.span_end - 1
+            b = bisect_right(norm_at, q) - 1
+            o_end = orig_at[b] + (q - norm_at[b]) + 1
         surface = original[o_start:o_end]
         rk = (best.pcode, h.countryside, surface)
         region = rcache.get(rk)
