@@ -530,7 +530,8 @@ def _resolve(
         memo.clear()
     kept: list[Hit] = []
     for h in hits:
-        _context(text, h, text[h.start].isalpha() and not text[h.start].isascii())
+        c = text[h.start]
+        _context(text, h, not c.isascii() and c.isalpha())
         ck = (h.key, h.type_kinds, h.countryside)
         got = memo.get(ck)
         if got is None:
@@ -544,11 +545,22 @@ def _resolve(
         kept.append(h)
     sel = _select(kept)
     _coordinated_countryside(text, sel)
-    # "قوات سوريا الديمقراطية": a name inside an organisation's name is not a place.
-    sel = [h for h in sel if _not_org(text, h.span_end)]
 
+    # Votes from names that can only be one governorate / district and are
+    # units or towns (hamlets do not vote: a common word must not confirm another).
+    # The context's votes first: the counters' order breaks ties in _anaphoric_countryside.
+    votes1: Counter[str] = Counter()
+    votes2: Counter[str] = Counter()
+    for m in context:
+        if m.region.admin1:
+            votes1[m.region.admin1] += 1
+        if m.region.admin2:
+            votes2[m.region.admin2] += 1
     chosen: list[Hit] = []
     for h in sel:
+        # "قوات سوريا الديمقراطية": a name inside an organisation's name is not a place.
+        if not _not_org(text, h.span_end):
+            continue
         ck2 = (h.ck, h.countryside)
         ch = memo.get(ck2)
         if ch is None:
@@ -557,24 +569,12 @@ def _resolve(
             h.unit_choices = ch.units
             h.info = ch
             chosen.append(h)
+            if ch.votes:
+                if ch.a1:
+                    votes1[ch.a1] += 1
+                if ch.a2:
+                    votes2[ch.a2] += 1
     sel = chosen
-
-    # Votes from names that can only be one governorate / district and are
-    # units or towns (hamlets do not vote: a common word must not confirm another).
-    votes1: Counter[str] = Counter()
-    votes2: Counter[str] = Counter()
-    for m in context:
-        if m.region.admin1:
-            votes1[m.region.admin1] += 1
-        if m.region.admin2:
-            votes2[m.region.admin2] += 1
-    for h in sel:
-        ch = h.info
-        if ch.votes:
-            if ch.a1:
-                votes1[ch.a1] += 1
-            if ch.a2:
-                votes2[ch.a2] += 1
 
     # A one-word hamlet or neighbourhood name with no type noun is kept only
     # when the article is about its governorate (neighbourhoods: its city).
@@ -594,7 +594,14 @@ def _resolve(
     anchor1: list[str | None] = []
     anchor2: list[str | None] = []
     levels: list[int] = []
-    for h in sel:
+    # gap_ok[i]: sel[i - 1] and sel[i] are close and in the same sentence
+    gap_ok = [False] * (n_sel + 1)
+    a = -1  # span end of the previous name
+    for i, h in enumerate(sel):
+        if i:
+            b = h.span_start
+            gap_ok[i] = a <= b <= a + _NEAR and _BREAK_RE.search(text, a, b) is None
+        a = h.span_end
         ch = h.info
         if ch is not None and h.unit_choices is ch.units:
             anchor1.append(ch.a1)
@@ -605,11 +612,6 @@ def _resolve(
         anchor1.append(a1)
         anchor2.append(a2)
         levels.append(1 if h.countryside else min(u.level for u in h.unit_choices))
-    # gap_ok[i]: sel[i - 1] and sel[i] are close and in the same sentence
-    gap_ok = [False] * (n_sel + 1)
-    for i in range(1, n_sel):
-        a, b = sel[i - 1].span_end, sel[i].span_start
-        gap_ok[i] = a <= b <= a + _NEAR and _BREAK_RE.search(text, a, b) is None
 
     out: list = []
     original = nt.original

@@ -217,3 +217,12 @@ def test_context_places_agree_with_the_plain_filter():
             and not (flight and art._DESTINATION.search(text, max(0, p.start - 160), p.start) is not None)
         ]
         assert art._Context(places, sentences(text), title_end, text).ready().places == want
+
+
+def test_places_built_field_by_field_are_places():
+    from streams.extract.places import Place, _place
+
+    region = {"admin1": "SY07"}
+    p = _place(3, 9, region)
+    assert type(p) is Place and p == Place(3, 9, region) and p.region is region
+    assert (p.start, p.end, p.rank) == (3, 9, Place(3, 9, region).rank)
