@@ -996,9 +996,13 @@ def _one_per_event(
 def _record(
     aid: str, lang: str, nt: Normalized, h: Hit, sent: Sentence, place: Place | None, date: str | None
 ) -> dict[str, Any]:
-    a, b = nt.span_to_original(sent.start, sent.end)
+    if len(nt._norm_at) == 1 and sent.start < sent.end and h.start < h.end:
+        # nothing was deleted in normalising (most English text): offsets are the same
+        a, b, ha, hb = sent.start, sent.end, h.start, h.end
+    else:
+        a, b = nt.span_to_original(sent.start, sent.end)
+        ha, hb = nt.span_to_original(h.start, h.end)
     evidence = nt.original[a:b][:4000]
-    ha, hb = nt.span_to_original(h.start, h.end)
     digest = hashlib.sha1(f"{a}:{b}:{ha}:{hb}:{h.count}:{evidence}".encode()).hexdigest()[:10]
     group = None
     if h.group_span:

@@ -93,16 +93,24 @@ def sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     pos = 0
     n = len(text)
-    core = _CORE.search  # the stripped span of a piece, without copying the piece
     for m in _SENT_END.finditer(text):
         a, e = m.span()
         if a > 0 and e < n and text[a - 1].isdigit() and text[e].isdigit() and text[a] != "\n":
             continue  # 3.5, 1.200: not a sentence end
-        c = core(text, pos, e)
-        if c is not None:
-            out.append(Sentence(c.start(), c.end(), len(out), text))
+        # the stripped span of text[pos:e] (what _CORE finds), read in place: the piece
+        # opens with at most a space or two, and a run of end marks is its non-space end
+        s = pos
+        while s < e and text[s].isspace():
+            s += 1
+        if s < e:
+            end = e
+            if text[a] == "\n":  # a run of line breaks: the text before it, stripped
+                end = a
+                while text[end - 1].isspace():
+                    end -= 1
+            out.append(Sentence(s, end, len(out), text))
         pos = e
-    c = core(text, pos)
+    c = _CORE.search(text, pos)
     if c is not None:
         out.append(Sentence(c.start(), c.end(), len(out), text))
     return out

@@ -226,3 +226,11 @@ def test_places_built_field_by_field_are_places():
     p = _place(3, 9, region)
     assert type(p) is Place and p == Place(3, 9, region) and p.region is region
     assert (p.start, p.end, p.rank) == (3, 9, Place(3, 9, region).rank)
+
+
+def test_sentences_split_as_the_plain_rule_on_random_text():
+    rnd = random.Random(13)
+    alphabet = ["a", "ب", "3", "٣", "²", ".", "!", "؟", "؛", "\n", " ", "\u00a0", "\t", "\u2003", "\x1c", "\x85", "،"]
+    for _ in range(2000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        assert [(s.start, s.end, s.index) for s in sentences(text)] == _reference_sentences(text), repr(text)
