@@ -10,7 +10,7 @@ The regular expressions are linear (no nested quantifiers), so any input is safe
 from __future__ import annotations
 
 import re
-from itertools import accumulate, repeat
+from itertools import accumulate, islice, repeat
 from typing import NamedTuple
 
 __all__ = ["Sentence", "Token", "sentences", "tokenize"]
@@ -84,7 +84,8 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
     clauses = accumulate(map(_CLAUSE_END.__contains__, words), initial=0)
     next(clauses)  # the initial 0: clause k counts the marks up to and including token k
     # token k is piece 2k + 1: it starts at offsets[2k + 1] and ends at offsets[2k + 2]
-    fields = zip(words, offsets[1:-1:2], offsets[2::2], clauses, strict=True)
+    # (read in place with islice; zip stops with the words, the odd offsets have one more)
+    fields = zip(words, islice(offsets, 1, None, 2), islice(offsets, 2, None, 2), clauses, strict=False)
     return list(map(tuple.__new__, repeat(Token), fields))
 
 
