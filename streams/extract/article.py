@@ -39,6 +39,8 @@ _CONTINUES = re.compile(
     r"^(و?القتلي هم|و?هم |these |they |the casualties are|among them|بينهم|(?:و?(?:اسفرت|ادت|خلفت) )?هذه )"
 )
 _CASUALTY_WORDS = frozenset({"حياه", "جروح", "جراح", "اصابه", "اصابات", "جرحي", "قتلي", "مصرع", "حتف"})
+# one of _CASUALTY_WORDS anywhere in a range (a token that is one contains it)
+_CASUALTY_ANY = re.compile("|".join(sorted(_CASUALTY_WORDS))).search
 # Cheap pre-filter: a sentence without one of these stems cannot hold a casualty statement.
 _MAY_HAVE = {
     "ar": re.compile(
@@ -602,20 +604,23 @@ def _quoted(full: str, p: Place) -> bool:
     return seg.count('"') % 2 == 1 or seg.count("«") > seg.count("»")
 
 
-def _hometown(sent: Sentence, full: str, p: Place) -> bool:
+def _hometown(sent: Sentence, full: str, p: Place, words: bool = True) -> bool:
     """A place that says where a victim comes from, not where the event was
     ("ينحدر أحدهما من مدينة جسر الشغور", "من أبناء بلدة", "a native of"), or a distance's
-    reference point ("قرية X (40 كم شمال حماة)")."""
+    reference point ("قرية X (40 كم شمال حماة)"). ``words=False``: the caller found no
+    origin or flight word in the sentence (then only the distance is looked at)."""
     near = max(sent.start, p.start - 40)
     lo = max(sent.start, p.start - 140)
     # an origin word in the last 40 characters is one in the last 140: one scan tells both
     # are absent (the common case), and _ORIGIN has no anchors, so ranges equal slices
-    if _ORIGIN_ANY.search(full, lo, p.start) is not None and (
+    if words and _ORIGIN_ANY.search(full, lo, p.start) is not None and (
         _ORIGIN.search(full, near, p.start) is not None or _ORIGIN_CHAIN.search(full, lo, p.start) is not None
     ):
         return True
     if _REFERENCE.search(full[near : p.start]) is not None:
         return True
+    if not words:
+        return False
     lo = max(sent.start, p.start - 160)
     if _FLIGHT.search(full, lo, p.start) is None:
         return False
@@ -718,10 +723,17 @@ def _choose_place(
     if memo[0] is sent and memo[1] == lo and memo[2] == hi:
         inside = memo[3]
     else:
+        # Two tests per sentence instead of per place: every window read below lies inside
+        # the sentence, so a word the whole sentence lacks is in none of them.
+        a, b = sent.start, sent.end
+        casualty = _CASUALTY_ANY(full, a, b) is not None  # a casualty word (_overlaps_hit)
+        words = _ORIGIN_ANY.search(full, a, b) is not None or _FLIGHT.search(full, a, b) is not None
         inside = [
             p
             for p in places[lo:hi]
-            if p.end <= sent.end and not _overlaps_hit(p, sent) and not _hometown(sent, full, p)
+            if p.end <= b
+            and not (casualty and _overlaps_hit(p, sent))
+            and not _hometown(sent, full, p, words)
         ]
         ctx.inside = (sent, lo, hi, inside)
     if inside:

@@ -195,9 +195,16 @@ def _hometown_plain(sent, full: str, p) -> bool:
 def test_hometown_agrees_with_the_plain_test():
     for text in _texts(7):
         for s in sentences(text):
+            # what _choose_place tests once per sentence
+            words = art._ORIGIN_ANY.search(text, s.start, s.end) or art._FLIGHT.search(text, s.start, s.end)
+            casualty = art._CASUALTY_ANY(text, s.start, s.end) is not None
             for i in range(s.start, s.end, 3):
-                p = art.Place(i, i + 1, {})
-                assert art._hometown(s, text, p) == _hometown_plain(s, text, p)
+                for j in (i + 1, i + 4, i + 9):
+                    p = art.Place(i, min(j, s.end), {})
+                    plain = _hometown_plain(s, text, p)
+                    assert art._hometown(s, text, p) == plain
+                    assert art._hometown(s, text, p, words is not None) == plain
+                    assert casualty or not art._overlaps_hit(p, s)
 
 
 def test_context_places_agree_with_the_plain_filter():
