@@ -207,7 +207,7 @@ def _modifier(toks: list[Token], j: int) -> tuple[str, int]:
     """A count modifier starting at ``j``: ("min"|"more"|"about"|"between"|"", index after)."""
     if j >= len(toks) or toks[j].text not in _MODIFIER_HEADS:
         return "", j  # every modifier below opens with one of these words
-    w = [t.text for t in toks[j : j + 4]]
+    w = list(map(_TEXT, toks[j : j + 4]))
     if w[:4] == ["ما", "لا", "يقل", "عن"]:
         return "min", j + 4
     if w[:3] == ["لا", "يقل", "عن"]:
@@ -224,8 +224,11 @@ def _modifier(toks: list[Token], j: int) -> tuple[str, int]:
 
 
 def _trailing_at_least(toks: list[Token], j: int) -> bool:
-    w = [t.text for t in toks[j : j + 5]]
-    return any(w[k] == "علي" and w[k + 1] == "الاقل" for k in range(min(3, len(w) - 1)))
+    w = list(map(_TEXT, toks[j : j + 5]))
+    for k in range(min(3, len(w) - 1)):  # noqa: SIM110 (a loop, not any(<generator>): hot path)
+        if w[k] == "علي" and w[k + 1] == "الاقل":
+            return True
+    return False
 
 
 def _count_at(toks: list[Token], j: int, lex: Lexicon, need_noun: bool = False) -> _Count | None:
@@ -349,7 +352,7 @@ def _number_before(toks: list[Token], i: int, lex: Lexicon, lo: int) -> tuple[_C
             p = s - 1
             while p >= lo and toks[p].text in _SEP:
                 p -= 1
-            words = [t.text for t in toks[max(lo, p - 3) : p + 1]]
+            words = list(map(_TEXT, toks[max(lo, p - 3) : p + 1]))
             if words[-2:] == ["اكثر", "من"] or words[-3:] in (["ما", "يزيد", "عن"], ["ما", "يزيد", "علي"]):
                 c.cmin, c.cmax = value + 1, None
             elif words[-3:] == ["لا", "يقل", "عن"]:
@@ -387,7 +390,7 @@ _NEGATED_NOUN_PHRASE = frozenset({"معلومات", "انباء", "ورود", "�
 
 
 def _negated(toks: list[Token], i: int, lo: int) -> bool:
-    if any(toks[k].text in _NEGATIONS for k in range(max(lo, i - 2), i)):
+    if not _NEGATIONS.isdisjoint(map(_TEXT, toks[max(lo, i - 2) : i])):  # a negation in the 2 words before
         return True
     k = i - 1
     while k >= max(lo, i - 4) and toks[k].text in _NEGATED_NOUN_PHRASE:

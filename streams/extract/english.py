@@ -155,7 +155,7 @@ def _quantity(toks: list[Token], j: int, lex: Lexicon) -> _Count | None:
     if not t0[0].isdigit() and t0 not in _quantity_heads(lex):
         return None  # every branch below needs a figure or one of these words at j
     s = j
-    words = [t.text for t in toks[j : j + 4]]
+    words = list(map(_TEXT, toks[j : j + 4]))
     mod = ""
     if (
         words[:2] == ["at", "least"]
@@ -239,10 +239,11 @@ def _quantity(toks: list[Token], j: int, lex: Lexicon) -> _Count | None:
 
 
 def _trailing_min(toks: list[Token], j: int) -> bool:
-    return any(
-        toks[k].text == "at" and k + 1 < len(toks) and toks[k + 1].text == "least"
-        for k in range(j, min(len(toks), j + 2))
-    )
+    n = len(toks)
+    for k in range(j, min(n, j + 2)):  # a loop, not any(<generator>): a hot path
+        if toks[k].text == "at" and k + 1 < n and toks[k + 1].text == "least":
+            return True
+    return False
 
 
 def _back(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> _Count | None:
