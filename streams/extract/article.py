@@ -189,7 +189,7 @@ _FLIGHT_CORES = ("نز", "فر", "هرب", "لج", "هج", "displace", "fle", "e
 def _destination(full: str, lo: int, hi: int) -> bool:
     """``_DESTINATION`` matches within ``full[lo:hi]``."""
     window = full[lo:hi]
-    if not any(c in window for c in _FLIGHT_CORES):
+    if not any(map(window.__contains__, _FLIGHT_CORES)):
         return False
     return _DESTINATION.search(full, lo, hi) is not None
 
@@ -790,12 +790,12 @@ _SAME_WORDS = ("same", "نفس", "ذات")
 
 def _has_rest(full: str, a: int, b: int) -> bool:
     window = full[a:b]
-    return any(w in window for w in _REST_WORDS) and _REST.search(full, a, b) is not None
+    return any(map(window.__contains__, _REST_WORDS)) and _REST.search(full, a, b) is not None  # loop in C
 
 
 def _has_same_attack(full: str, a: int, b: int) -> bool:
     window = full[a:b]
-    return any(w in window for w in _SAME_WORDS) and _SAME_ATTACK.search(full, a, b) is not None
+    return any(map(window.__contains__, _SAME_WORDS)) and _SAME_ATTACK.search(full, a, b) is not None
 
 
 def _remainder(found: list, full: str) -> list:
