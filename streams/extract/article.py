@@ -665,7 +665,21 @@ class _Context:
     flight): computed once per article, and only when a sentence needs it, so the fallback
     stays linear in the article's size."""
 
-    __slots__ = ("_full", "_places", "_sents", "_title_end", "inside", "places", "sent_starts", "starts")
+    __slots__ = (
+        "_all",
+        "_all_starts",
+        "_flight",
+        "_full",
+        "_ok",
+        "_places",
+        "_quoted",
+        "_sents",
+        "_title_end",
+        "inside",
+        "places",
+        "sent_starts",
+        "starts",
+    )
 
     def __init__(self, places: list[Place], sents: list[Sentence], title_end: int, full: str) -> None:
         self._places, self._sents, self._title_end, self._full = places, sents, title_end, full
@@ -673,6 +687,50 @@ class _Context:
         self.starts: list[int] = []
         self.sent_starts: list[int] = []
         self.inside: tuple = (None, 0, 0, [])  # (sentence, lo, hi, places that may govern it)
+        # for inherited(): every place, whether it may be inherited (None: not yet tested)
+        self._all = places
+        self._all_starts: list[int] | None = None
+        self._ok: list[bool | None] = [None] * len(places)
+        self._quoted: Any = False  # False: not looked at yet; None: no quote mark in the article
+        self._flight: bool | None = None
+
+    def _inheritable(self, i: int) -> bool:
+        """What ready() keeps of place ``i``: body, not quoted, not a destination of flight."""
+        ok = self._ok[i]
+        if ok is None:
+            full, start = self._full, self._all[i].start
+            ok = start >= self._title_end
+            if ok:
+                if self._quoted is False:
+                    quotes = _Quotes(full)
+                    self._quoted = quotes.quoted if quotes.dq or quotes.lg else None
+                ok = self._quoted is None or not self._quoted(start)
+            if ok and _destination(full, max(0, start - 160), start):
+                if self._flight is None:
+                    self._flight = _FLIGHT.search(full) is not None
+                ok = not self._flight
+            self._ok[i] = ok
+        return ok
+
+    def inherited(self, before: int) -> Place | None:
+        """The place a sentence starting at ``before`` inherits (the most specific of the
+        nearest preceding sentence naming one), or None when no place before it may be
+        inherited: what :meth:`ready`'s lists give, found by walking back from ``before`` and
+        testing only the places walked over (once each), not every place of the article."""
+        starts = self._all_starts
+        if starts is None:
+            starts = self._all_starts = [p.start for p in self._all]
+            self.sent_starts = [s.start for s in self._sents]
+        i = bisect_right(starts, before - 1) - 1
+        while i >= 0 and not self._inheritable(i):
+            i -= 1
+        if i < 0:
+            return None
+        last = self._all[i]
+        last_sent_start = self.sent_starts[bisect_right(self.sent_starts, last.start) - 1]
+        first = bisect_left(starts, last_sent_start)
+        same = [self._all[j] for j in range(first, i + 1) if self._inheritable(j)]
+        return max(same, key=lambda p: p.rank)
 
     def ready(self) -> _Context:
         if self._places is not None:
@@ -751,14 +809,9 @@ def _choose_place(
         best = min(inside, key=cost)
         return None if _spans_governorates(best, inside, full) else best
     # context: the last place named before this sentence (not in the title), else the title's
-    ctx = ctx.ready()
-    k = bisect_right(ctx.starts, sent.start - 1)
-    if k:
-        # the most specific place of the nearest preceding sentence that names one
-        last = ctx.places[k - 1]
-        last_sent_start = ctx.sent_starts[bisect_right(ctx.sent_starts, last.start) - 1]
-        same = ctx.places[bisect_left(ctx.starts, last_sent_start) : k]
-        return max(same, key=lambda p: p.rank)
+    inherited = ctx.inherited(sent.start)
+    if inherited is not None:
+        return inherited
     title_places = [p for p in places if p.start < title_end]
     if title_places:
         return max(title_places, key=lambda p: p.rank)

@@ -7,6 +7,7 @@ computation it replaces, on sentences written for these tests.
 
 import random
 import re
+from bisect import bisect_left, bisect_right
 
 from streams.extract import article as art
 from streams.extract import dates
@@ -241,3 +242,30 @@ def test_sentences_split_as_the_plain_rule_on_random_text():
     for _ in range(2000):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
         assert [(s.start, s.end, s.index) for s in sentences(text)] == _reference_sentences(text), repr(text)
+
+
+def test_inherited_place_agrees_with_the_context_lists():
+    """_Context.inherited walks back lazily; ready() filters every place first."""
+    rnd = random.Random(14)
+    extra = ["فر الى", "نزح الاهالي نحو", 'قال "', "«", "»", "fled to", ".", "\n", "x", "قريه"]
+    texts = _texts(9) + [" ".join(rnd.choice(extra) for _ in range(40)) for _ in range(150)]
+    for text in texts:
+        sents = sentences(text)
+        step = rnd.choice([3, 4, 9])
+        places = [  # names lie inside sentences
+            art.Place(i, i + 1, {"precision": rnd.choice(["exact", "district", "governorate"])})
+            for s in sents
+            for i in range(s.start, s.end, step)
+        ]
+        title_end = rnd.choice([0, 0, len(text) // 4])
+        ctx = art._Context(places, sents, title_end, text).ready()
+        lazy = art._Context(places, sents, title_end, text)
+        for s in sents:
+            k = bisect_right(ctx.starts, s.start - 1)
+            want = None
+            if k:
+                last = ctx.places[k - 1]
+                last_sent_start = ctx.sent_starts[bisect_right(ctx.sent_starts, last.start) - 1]
+                same = ctx.places[bisect_left(ctx.starts, last_sent_start) : k]
+                want = max(same, key=lambda p: p.rank)
+            assert lazy.inherited(s.start) is want
