@@ -168,15 +168,10 @@ _REFERENCE = re.compile(
 _FLIGHT_WORDS = "نزو|نزح|فرار|فر |فروا|هرب|لجو|لجا|تهجير|هجر|displac|fled|flee|escaped"
 _FLIGHT = re.compile(_trie([[re.escape(ch) for ch in w] for w in _FLIGHT_WORDS.split("|")]))  # same matches
 # where people fled TO is not where the event was ("نزوح الأهالي نحو قرى الريف الجنوبي")
-_FLIGHT_HEAD = (
-    r"\b[وبل]?(?:نزوح|نزح\w*|ينزح\w*|فرار|فر|فروا|هرب\w*|يهرب\w*|لجوء|لجا|لجؤوا|تهجير|هجر\w*|"
-    r"displace\w*|fled|flee\w*|escaped)\b"
-)
 _DESTINATION = re.compile(
-    _FLIGHT_HEAD + r"[^،,.:\n]{0,60}\b(?:الي|نحو|باتجاه|صوب|to|towards|into|for)\b[^،,.:\n]{0,80}$"
+    r"\b[وبل]?(?:نزوح|نزح\w*|ينزح\w*|فرار|فر|فروا|هرب\w*|يهرب\w*|لجوء|لجا|لجؤوا|تهجير|هجر\w*|"
+    r"displace\w*|fled|flee\w*|escaped)\b[^،,.:\n]{0,60}\b(?:الي|نحو|باتجاه|صوب|to|towards|into|for)\b[^،,.:\n]{0,80}$"
 )
-# the flight word a _DESTINATION match opens with (its first \b looks at the character before)
-_FLIGHT_HEAD_AT = re.compile(_FLIGHT_HEAD).match
 # a dateline ("محافظة الحسكة – المرصد ...", "BEIRUT (Reuters) -") names where the report was
 # filed: a place for the sentence only when the sentence names no other
 _DATELINE_BEFORE = re.compile(r"[\s|]*(?:محافظه|مدينه|ريف)? ?$")
@@ -216,34 +211,6 @@ def _destination_near(full: str, lo: int, hi: int, cores: list[int]) -> bool:
         for s in (q - 2, q - 1, q):
             if s >= lo and match(full, s, hi) is not None:
                 return True
-    return False
-
-
-def _flight_heads(full: str) -> list[int]:
-    """Sorted offsets where a flight word of ``_DESTINATION`` opens in ``full``: the only
-    offsets at which ``_DESTINATION`` can match, whatever the window's end.
-
-    A match of ``_DESTINATION.match(full, s, hi)`` ends its flight word (and that word's
-    closing ``\\b``) at least two characters before ``hi`` (a "to"/"الي" follows), so the
-    same flight word matches at ``s`` in the whole text; and it holds one of the
-    ``_FLIGHT_CORES`` 0-2 letters after ``s``. Found once per article, this list replaces
-    the cores in :func:`_destination_near` ("فر" of كفر، عفرين، الفرقة is a core on nearly
-    every line of Arabic news, a flight word rarely)."""
-    heads: set[int] = set()
-    for q in _occurrences(full, _FLIGHT_CORES):
-        for s in (q - 2, q - 1, q):
-            if s >= 0 and _FLIGHT_HEAD_AT(full, s) is not None:
-                heads.add(s)
-    return sorted(heads)
-
-
-def _destination_at(full: str, lo: int, hi: int, heads: list[int]) -> bool:
-    """``_DESTINATION.search(full, lo, hi)`` tried only at the flight words of the article
-    (``heads``, from :func:`_flight_heads`)."""
-    match = _DESTINATION.match
-    for s in heads[bisect_left(heads, lo) : bisect_left(heads, hi)]:  # noqa: SIM110 (hot path)
-        if match(full, s, hi) is not None:
-            return True
     return False
 
 
@@ -662,8 +629,8 @@ def _dateline(full: str, p: Place) -> bool:
 
 class _Context:
     """Places a sentence without its own may inherit (body, not quoted, not a destination of
-    flight): computed once per article, and only when a sentence needs it, so the fallback
-    stays linear in the article's size."""
+    flight): each place tested at most once per article, and only when a sentence needs it,
+    so the fallback stays linear in the article's size."""
 
     __slots__ = (
         "_all",
@@ -671,20 +638,15 @@ class _Context:
         "_flight",
         "_full",
         "_ok",
-        "_places",
         "_quoted",
         "_sents",
         "_title_end",
         "inside",
-        "places",
         "sent_starts",
-        "starts",
     )
 
     def __init__(self, places: list[Place], sents: list[Sentence], title_end: int, full: str) -> None:
-        self._places, self._sents, self._title_end, self._full = places, sents, title_end, full
-        self.places: list[Place] = []
-        self.starts: list[int] = []
+        self._sents, self._title_end, self._full = sents, title_end, full
         self.sent_starts: list[int] = []
         self.inside: tuple = (None, 0, 0, [])  # (sentence, lo, hi, places that may govern it)
         # for inherited(): every place, whether it may be inherited (None: not yet tested)
@@ -695,7 +657,7 @@ class _Context:
         self._flight: bool | None = None
 
     def _inheritable(self, i: int) -> bool:
-        """What ready() keeps of place ``i``: body, not quoted, not a destination of flight."""
+        """Place ``i`` may be inherited: in the body, not quoted, not a destination of flight."""
         ok = self._ok[i]
         if ok is None:
             full, start = self._full, self._all[i].start
@@ -715,8 +677,8 @@ class _Context:
     def inherited(self, before: int) -> Place | None:
         """The place a sentence starting at ``before`` inherits (the most specific of the
         nearest preceding sentence naming one), or None when no place before it may be
-        inherited: what :meth:`ready`'s lists give, found by walking back from ``before`` and
-        testing only the places walked over (once each), not every place of the article."""
+        inherited. Found by walking back from ``before``, testing only the places walked over
+        (once each) instead of filtering every place of the article first."""
         starts = self._all_starts
         if starts is None:
             starts = self._all_starts = [p.start for p in self._all]
@@ -731,32 +693,6 @@ class _Context:
         first = bisect_left(starts, last_sent_start)
         same = [self._all[j] for j in range(first, i + 1) if self._inheritable(j)]
         return max(same, key=lambda p: p.rank)
-
-    def ready(self) -> _Context:
-        if self._places is not None:
-            full, title_end = self._full, self._title_end
-            quotes = _Quotes(full)
-            # no quote mark in the article: no place is quoted
-            quoted = quotes.quoted if quotes.dq or quotes.lg else None
-            # a place after a flight word is a destination when the article has a _FLIGHT word:
-            # that test (a regex scan, slow on English text) only once a destination is found
-            heads = _flight_heads(full)
-            flight = None
-            places = []
-            for p in self._places:
-                if p.start < title_end or (quoted is not None and quoted(p.start)):
-                    continue
-                if heads and _destination_at(full, max(0, p.start - 160), p.start, heads):
-                    if flight is None:
-                        flight = _FLIGHT.search(full) is not None
-                    if flight:
-                        continue
-                places.append(p)
-            self.places = places
-            self.starts = [p.start for p in self.places]
-            self.sent_starts = [s.start for s in self._sents]
-            self._places = None
-        return self
 
 
 def _choose_place(
