@@ -248,13 +248,20 @@ def _trailing_min(toks: list[Token], j: int) -> bool:
 
 def _back(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> _Count | None:
     """The nearest quantity before the trigger at ``i`` ("5 NDF soldiers have been killed")."""
+    numbers = lex.numbers
     for s in range(i - 1, max(-1, i - 15), -1):
         t = toks[s].text
         if s in used or t in _STOP_BACK or (t in lex.triggers and s != i):
             return None
         if t in _NEG:
             return None
-        if parse_number(toks, s, lex) is not None and s and parse_number(toks, s - 1, lex) is not None:
+        # (parse_number needs a figure or a number word at s: tested first, without the call)
+        if (
+            (t[0].isdigit() or t in numbers)
+            and parse_number(toks, s, lex) is not None
+            and s
+            and parse_number(toks, s - 1, lex) is not None
+        ):
             continue  # inside a compound: start from its first word
         cand = None
         for back in (2, 3, 1, 0):
