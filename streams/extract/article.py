@@ -16,7 +16,7 @@ import re._parser as _sre_parser
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from functools import lru_cache
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from streams.extract import arabic, english
@@ -394,17 +394,21 @@ def _extract(article: Mapping[str, Any]) -> tuple[list[dict[str, Any]], Analysis
     cumulative_re = _cumulative_re(lang)
     full = nt.text
     # Sentences with a trigger stem: one scan of the article, not one search per sentence
-    # (the stems are letters only, so no match crosses a sentence boundary).
-    stems = _stem_starts(full, lang)
-    n_stems = len(stems)
+    # (the stems are letters only, so no match crosses a sentence boundary); each stem marks
+    # the sentence holding it.
+    sent_starts = list(map(_SENT_START, sents))
+    with_stem = set()
+    for q in _stem_starts(full, lang):
+        k = bisect_right(sent_starts, q) - 1
+        if k >= 0 and q < sents[k].end:
+            with_stem.add(k)
     # The scope state carried from sentence to sentence ("398 attacks since June" then
     # "these attacks claimed ..."): sentences without a trigger only matter when a later
     # statement consults it, so they are kept in ``quiet`` and read back only then.
     prev_cumulative = False
     quiet: list[Sentence] = []
     for sent in sents:
-        k = bisect_left(stems, sent.start)
-        if k == n_stems or stems[k] >= sent.end:
+        if sent.index not in with_stem:
             quiet.append(sent)
             continue
         hits = engine(sent, lex)
@@ -522,6 +526,7 @@ def _drop_misread(places: list[Place], full: str) -> list[Place]:
 
 _LAST_STARTS: list = [None, []]
 _TOKEN_START = itemgetter(1)  # Token.start (tokens are named tuples)
+_SENT_START = attrgetter("start")
 
 
 def _tok_starts(sent: Sentence) -> list[int]:
