@@ -97,6 +97,7 @@ def find_places(nt: Normalized, lang: str) -> list[Place]:
     records = _RECORDS
     if len(records) > _RECORDS_MAX:
         records.clear()
+    new, set_start, set_end, set_region = _NEW, _SET_START, _SET_END, _SET_REGION
     for start, end, region in found:
         got = records.get(id(region))
         if got is None or got[0] is not region:
@@ -105,7 +106,11 @@ def find_places(nt: Normalized, lang: str) -> list[Place]:
             keep = not (rec.get("admin1") is None and rec.get("precision") in (None, "none", "country"))
             got = records[id(region)] = (region, rec, keep)
         if got[2]:
-            out.append(_place(start, end, got[1]))
+            p = new(Place)  # _place(start, end, got[1]), inlined
+            set_start(p, start)
+            set_end(p, end)
+            set_region(p, got[1])
+            out.append(p)
     if lang == "ar":
         out = _neighbourhoods(nt.text, out, gaz, found)
     return out
