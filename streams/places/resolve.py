@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -185,15 +184,7 @@ def _context(text: str, h: Hit, arabic: bool) -> None:
     """Fill type noun / countryside information and the mention span of a hit."""
     h.span_start, h.span_end = h.start, h.end
     if arabic:
-        # _prev_word(text, h.p) with its common case inlined (a plain word after a space)
-        i = h.p
-        while i > 0 and text[i - 1] in _SKIP_BEFORE:
-            i -= 1
-        k = text.rfind(" ", i - _WORD_MAX if i > _WORD_MAX else 0, i)
-        if k >= 0 and (w := text[k + 1 : i]).isalpha():
-            ws = k + 1
-        else:
-            w, ws = _prev_word(text, h.p)
+        w, ws = _prev_word(text, h.p)
         if not w:
             return
         found = lx.AR_PREV.get(w)
@@ -530,8 +521,7 @@ def _resolve(
         memo.clear()
     kept: list[Hit] = []
     for h in hits:
-        c = text[h.start]
-        _context(text, h, not c.isascii() and c.isalpha())
+        _context(text, h, text[h.start].isalpha() and not text[h.start].isascii())
         ck = (h.key, h.type_kinds, h.countryside)
         got = memo.get(ck)
         if got is None:
@@ -545,22 +535,11 @@ def _resolve(
         kept.append(h)
     sel = _select(kept)
     _coordinated_countryside(text, sel)
+    # "قوات سوريا الديمقراطية": a name inside an organisation's name is not a place.
+    sel = [h for h in sel if _not_org(text, h.span_end)]
 
-    # Votes from names that can only be one governorate / district and are
-    # units or towns (hamlets do not vote: a common word must not confirm another).
-    # The context's votes first: the counters' order breaks ties in _anaphoric_countryside.
-    votes1: Counter[str] = Counter()
-    votes2: Counter[str] = Counter()
-    for m in context:
-        if m.region.admin1:
-            votes1[m.region.admin1] += 1
-        if m.region.admin2:
-            votes2[m.region.admin2] += 1
     chosen: list[Hit] = []
     for h in sel:
-        # "قوات سوريا الديمقراطية": a name inside an organisation's name is not a place.
-        if not _not_org(text, h.span_end):
-            continue
         ck2 = (h.ck, h.countryside)
         ch = memo.get(ck2)
         if ch is None:
@@ -569,12 +548,24 @@ def _resolve(
             h.unit_choices = ch.units
             h.info = ch
             chosen.append(h)
-            if ch.votes:
-                if ch.a1:
-                    votes1[ch.a1] += 1
-                if ch.a2:
-                    votes2[ch.a2] += 1
     sel = chosen
+
+    # Votes from names that can only be one governorate / district and are
+    # units or towns (hamlets do not vote: a common word must not confirm another).
+    votes1: Counter[str] = Counter()
+    votes2: Counter[str] = Counter()
+    for m in context:
+        if m.region.admin1:
+            votes1[m.region.admin1] += 1
+        if m.region.admin2:
+            votes2[m.region.admin2] += 1
+    for h in sel:
+        ch = h.info
+        if ch.votes:
+            if ch.a1:
+                votes1[ch.a1] += 1
+            if ch.a2:
+                votes2[ch.a2] += 1
 
     # A one-word hamlet or neighbourhood name with no type noun is kept only
     # when the article is about its governorate (neighbourhoods: its city).
@@ -594,14 +585,7 @@ def _resolve(
     anchor1: list[str | None] = []
     anchor2: list[str | None] = []
     levels: list[int] = []
-    # gap_ok[i]: sel[i - 1] and sel[i] are close and in the same sentence
-    gap_ok = [False] * (n_sel + 1)
-    a = -1  # span end of the previous name
-    for i, h in enumerate(sel):
-        if i:
-            b = h.span_start
-            gap_ok[i] = a <= b <= a + _NEAR and _BREAK_RE.search(text, a, b) is None
-        a = h.span_end
+    for h in sel:
         ch = h.info
         if ch is not None and h.unit_choices is ch.units:
             anchor1.append(ch.a1)
@@ -612,11 +596,16 @@ def _resolve(
         anchor1.append(a1)
         anchor2.append(a2)
         levels.append(1 if h.countryside else min(u.level for u in h.unit_choices))
+    # gap_ok[i]: sel[i - 1] and sel[i] are close and in the same sentence
+    gap_ok = [False] * (n_sel + 1)
+    for i in range(1, n_sel):
+        a, b = sel[i - 1].span_end, sel[i].span_start
+        gap_ok[i] = a <= b <= a + _NEAR and _BREAK_RE.search(text, a, b) is None
 
     out: list = []
     original = nt.original
-    norm_at, orig_at = nt._norm_at, nt._orig_at  # Normalized.to_original, inlined below
-    direct = len(norm_at) == 1  # no deletions: offsets are the same in both texts
+    direct = len(nt._norm_at) == 1  # no deletions: offsets are the same in both texts
+    to_original = nt.to_original
     rcache = gaz._regions
     # Scores of an ambiguous name depend on its readings (the list object: hits of one key
     # share it), its type noun, its neighbours and the article's votes (fixed by now), so a
@@ -682,12 +671,8 @@ def _resolve(
         if direct:
             o_start, o_end = h.span_start, h.span_end
         else:
-            q = h.span_start
-            b = bisect_right(norm_at, q) - 1
-            o_start = orig_at[b] + (q - norm_at[b])
-            q = h.span_end - 1
-            b = bisect_right(norm_at, q) - 1
-            o_end = orig_at[b] + (q - norm_at[b]) + 1
+            o_start = to_original(h.span_start)
+            o_end = to_original(h.span_end - 1) + 1
         surface = original[o_start:o_end]
         rk = (best.pcode, h.countryside, surface)
         region = rcache.get(rk)
