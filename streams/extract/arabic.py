@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, islice, repeat
 from operator import itemgetter
 
 from streams.extract.hits import Hit
@@ -207,7 +207,7 @@ def _modifier(toks: list[Token], j: int) -> tuple[str, int]:
     """A count modifier starting at ``j``: ("min"|"more"|"about"|"between"|"", index after)."""
     if j >= len(toks) or toks[j].text not in _MODIFIER_HEADS:
         return "", j  # every modifier below opens with one of these words
-    w = [t.text for t in toks[j : j + 4]]
+    w = list(map(_TEXT, toks[j : j + 4]))
     if w[:4] == ["ما", "لا", "يقل", "عن"]:
         return "min", j + 4
     if w[:3] == ["لا", "يقل", "عن"]:
@@ -224,8 +224,11 @@ def _modifier(toks: list[Token], j: int) -> tuple[str, int]:
 
 
 def _trailing_at_least(toks: list[Token], j: int) -> bool:
-    w = [t.text for t in toks[j : j + 5]]
-    return any(w[k] == "علي" and w[k + 1] == "الاقل" for k in range(min(3, len(w) - 1)))
+    w = list(map(_TEXT, toks[j : j + 5]))
+    for k in range(min(3, len(w) - 1)):  # noqa: SIM110 (a loop, not any(<generator>): hot path)
+        if w[k] == "علي" and w[k + 1] == "الاقل":
+            return True
+    return False
 
 
 def _count_at(toks: list[Token], j: int, lex: Lexicon, need_noun: bool = False) -> _Count | None:
@@ -349,7 +352,7 @@ def _number_before(toks: list[Token], i: int, lex: Lexicon, lo: int) -> tuple[_C
             p = s - 1
             while p >= lo and toks[p].text in _SEP:
                 p -= 1
-            words = [t.text for t in toks[max(lo, p - 3) : p + 1]]
+            words = list(map(_TEXT, toks[max(lo, p - 3) : p + 1]))
             if words[-2:] == ["اكثر", "من"] or words[-3:] in (["ما", "يزيد", "عن"], ["ما", "يزيد", "علي"]):
                 c.cmin, c.cmax = value + 1, None
             elif words[-3:] == ["لا", "يقل", "عن"]:
@@ -387,7 +390,7 @@ _NEGATED_NOUN_PHRASE = frozenset({"معلومات", "انباء", "ورود", "�
 
 
 def _negated(toks: list[Token], i: int, lo: int) -> bool:
-    if any(toks[k].text in _NEGATIONS for k in range(max(lo, i - 2), i)):
+    if not _NEGATIONS.isdisjoint(map(_TEXT, toks[max(lo, i - 2) : i])):  # a negation in the 2 words before
         return True
     k = i - 1
     while k >= max(lo, i - 4) and toks[k].text in _NEGATED_NOUN_PHRASE:
@@ -424,6 +427,7 @@ def _group(toks: list[Token], j: int) -> tuple[int, int] | None:
 
 _STARTS: dict[int, tuple[Lexicon, dict[str, tuple[bool, bool]]]] = {}
 _TEXT = itemgetter(0)  # Token.text (tokens are named tuples)
+_START = itemgetter(1)  # Token.start
 _FIRST = itemgetter(0)  # may head a toll update
 _SECOND = itemgetter(1)  # may start an idiom or trigger
 
@@ -477,7 +481,7 @@ def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
         if i in used:
             continue
         hits.extend(_idiom(toks, i, lex, used) or _trigger(toks, i, lex, used))
-    hits.extend(_continuations(toks, hits, lex, used))
+    hits.extend(_continuations(toks, hits, lex, used, texts))
     # a toll update gives the latest figure: earlier same-kind statements in the sentence are in it
     for t in tolls:
         hits = [h for h in hits if not (h.kind == t.kind and h.start < t.start)]
@@ -743,7 +747,9 @@ def _toll(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> list[Hit]:
 _MAX_LIST_HITS = 40
 
 
-def _continuations(toks: list[Token], hits: list[Hit], lex: Lexicon, used: set[int]) -> list[Hit]:
+def _continuations(
+    toks: list[Token], hits: list[Hit], lex: Lexicon, used: set[int], texts: list[str] | None = None
+) -> list[Hit]:
     """List continuation after a trigger: "، و6 من الأسايش و7 من ..."، "، وعنصرين آخرين في ..."."""
     out: list[Hit] = []
     if not hits or len(hits) > _MAX_LIST_HITS:
@@ -751,15 +757,18 @@ def _continuations(toks: list[Token], hits: list[Hit], lex: Lexicon, used: set[i
         # input (thousands of repeated triggers) linear.
         return out
     n = len(toks)
-    starts = [x.start for x in toks]
-    for i in range(n - 1):
-        if i + 1 in used:
+    starts: list[int] = []
+    if texts is None:
+        texts = list(map(_TEXT, toks))
+    # Only a token glued to or made of و can continue a list (keeps this linear): those
+    # tokens (after the first) picked in C, the rest never visited.
+    for j in compress(range(1, n), map(str.startswith, islice(texts, 1, None), repeat("و"))):
+        if j in used:
             continue
-        j = i + 1
-        t = toks[j].text
-        # Cheap test first: only a token glued to or made of و can continue a list (keeps this linear).
-        if not t.startswith("و"):
-            continue
+        i = j - 1
+        t = texts[j]
+        if not starts:
+            starts = list(map(_START, toks))
         last_end = max((h.end for h in hits + out if h.end <= toks[j].start), default=-1)
         if last_end < 0 or j - bisect_left(starts, last_end) > 12:
             continue

@@ -16,6 +16,7 @@ import re._parser as _sre_parser
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from functools import lru_cache
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from streams.extract import arabic, english
@@ -38,6 +39,8 @@ _CONTINUES = re.compile(
     r"^(و?القتلي هم|و?هم |these |they |the casualties are|among them|بينهم|(?:و?(?:اسفرت|ادت|خلفت) )?هذه )"
 )
 _CASUALTY_WORDS = frozenset({"حياه", "جروح", "جراح", "اصابه", "اصابات", "جرحي", "قتلي", "مصرع", "حتف"})
+# one of _CASUALTY_WORDS anywhere in a range (a token that is one contains it)
+_CASUALTY_ANY = re.compile("|".join(sorted(_CASUALTY_WORDS))).search
 # Cheap pre-filter: a sentence without one of these stems cannot hold a casualty statement.
 _MAY_HAVE = {
     "ar": re.compile(
@@ -181,7 +184,7 @@ _FLIGHT_CORES = ("نز", "فر", "هرب", "لج", "هج", "displace", "fle", "e
 def _destination(full: str, lo: int, hi: int) -> bool:
     """``_DESTINATION`` matches within ``full[lo:hi]``."""
     window = full[lo:hi]
-    if not any(c in window for c in _FLIGHT_CORES):
+    if not any(map(window.__contains__, _FLIGHT_CORES)):
         return False
     return _DESTINATION.search(full, lo, hi) is not None
 
@@ -291,12 +294,30 @@ def _cumulative_heads(lang: str) -> tuple[str, ...] | None:
     return tuple(h for i, h in enumerate(uniq) if not any(u in h for u in uniq[:i]))
 
 
+@lru_cache(maxsize=2)
+def _cumulative_groups(lang: str) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+    """The heads of :func:`_cumulative_heads` grouped by their first word ("خلال" opens 14 of
+    the Arabic ones): a head occurs only where its group's word does, so one substring test
+    rules a whole group out. A group of one is keyed by its head."""
+    heads = _cumulative_heads(lang)
+    if heads is None:
+        return None
+    groups: dict[str, list[str]] = {}
+    for h in heads:
+        groups.setdefault(h.split(" ", 1)[0] or h, []).append(h)
+    return tuple((k if len(v) > 1 else v[0], tuple(v)) for k, v in groups.items())
+
+
 def _cumulative(stext: str, lang: str, cumulative_re: re.Pattern[str]) -> bool:
     """``cumulative_re`` matches ``stext`` (a substring pre-check first: most sentences state
     no statistic)."""
-    heads = _cumulative_heads(lang)
-    if heads is not None and not any(map(stext.__contains__, heads)):  # the loop runs in C
-        return False
+    groups = _cumulative_groups(lang)
+    if groups is not None:
+        for key, heads in groups:
+            if key in stext and any(map(stext.__contains__, heads)):  # the inner loop runs in C
+                break
+        else:
+            return False
     return cumulative_re.search(stext) is not None
 
 
@@ -373,17 +394,21 @@ def _extract(article: Mapping[str, Any]) -> tuple[list[dict[str, Any]], Analysis
     cumulative_re = _cumulative_re(lang)
     full = nt.text
     # Sentences with a trigger stem: one scan of the article, not one search per sentence
-    # (the stems are letters only, so no match crosses a sentence boundary).
-    stems = _stem_starts(full, lang)
-    n_stems = len(stems)
+    # (the stems are letters only, so no match crosses a sentence boundary); each stem marks
+    # the sentence holding it.
+    sent_starts = list(map(_SENT_START, sents))
+    with_stem = set()
+    for q in _stem_starts(full, lang):
+        k = bisect_right(sent_starts, q) - 1
+        if k >= 0 and q < sents[k].end:
+            with_stem.add(k)
     # The scope state carried from sentence to sentence ("398 attacks since June" then
     # "these attacks claimed ..."): sentences without a trigger only matter when a later
     # statement consults it, so they are kept in ``quiet`` and read back only then.
     prev_cumulative = False
     quiet: list[Sentence] = []
     for sent in sents:
-        k = bisect_left(stems, sent.start)
-        if k == n_stems or stems[k] >= sent.end:
+        if sent.index not in with_stem:
             quiet.append(sent)
             continue
         hits = engine(sent, lex)
@@ -500,12 +525,14 @@ def _drop_misread(places: list[Place], full: str) -> list[Place]:
 
 
 _LAST_STARTS: list = [None, []]
+_TOKEN_START = itemgetter(1)  # Token.start (tokens are named tuples)
+_SENT_START = attrgetter("start")
 
 
 def _tok_starts(sent: Sentence) -> list[int]:
     """Token start offsets of ``sent`` (cached for the sentence being placed)."""
     if _LAST_STARTS[0] is not sent:
-        _LAST_STARTS[0], _LAST_STARTS[1] = sent, [t.start for t in sent.tokens]
+        _LAST_STARTS[0], _LAST_STARTS[1] = sent, list(map(_TOKEN_START, sent.tokens))
     return _LAST_STARTS[1]
 
 
@@ -515,10 +542,11 @@ def _overlaps_hit(p: Place, sent: Sentence) -> bool:
     toks = sent.tokens
     a = max(bisect_right(starts, p.start) - 1, 0)
     b = bisect_right(starts, p.end - 1)
-    return any(
-        p.start < toks[i].end and toks[i].start < p.end and toks[i].text.lstrip("وفبل") in _CASUALTY_WORDS
-        for i in range(a, b)
-    )
+    for i in range(a, b):  # a loop, not any(<generator>): a hot path
+        t = toks[i]
+        if p.start < t.end and t.start < p.end and t.text.lstrip("وفبل") in _CASUALTY_WORDS:
+            return True
+    return False
 
 
 def _clause_of(sent: Sentence, offset: int) -> int:
@@ -548,20 +576,23 @@ def _quoted(full: str, p: Place) -> bool:
     return seg.count('"') % 2 == 1 or seg.count("«") > seg.count("»")
 
 
-def _hometown(sent: Sentence, full: str, p: Place) -> bool:
+def _hometown(sent: Sentence, full: str, p: Place, words: bool = True) -> bool:
     """A place that says where a victim comes from, not where the event was
     ("ينحدر أحدهما من مدينة جسر الشغور", "من أبناء بلدة", "a native of"), or a distance's
-    reference point ("قرية X (40 كم شمال حماة)")."""
+    reference point ("قرية X (40 كم شمال حماة)"). ``words=False``: the caller found no
+    origin or flight word in the sentence (then only the distance is looked at)."""
     near = max(sent.start, p.start - 40)
     lo = max(sent.start, p.start - 140)
     # an origin word in the last 40 characters is one in the last 140: one scan tells both
     # are absent (the common case), and _ORIGIN has no anchors, so ranges equal slices
-    if _ORIGIN_ANY.search(full, lo, p.start) is not None and (
+    if words and _ORIGIN_ANY.search(full, lo, p.start) is not None and (
         _ORIGIN.search(full, near, p.start) is not None or _ORIGIN_CHAIN.search(full, lo, p.start) is not None
     ):
         return True
     if _REFERENCE.search(full[near : p.start]) is not None:
         return True
+    if not words:
+        return False
     lo = max(sent.start, p.start - 160)
     if _FLIGHT.search(full, lo, p.start) is None:
         return False
@@ -603,34 +634,70 @@ def _dateline(full: str, p: Place) -> bool:
 
 class _Context:
     """Places a sentence without its own may inherit (body, not quoted, not a destination of
-    flight): computed once per article, and only when a sentence needs it, so the fallback
-    stays linear in the article's size."""
+    flight): each place tested at most once per article, and only when a sentence needs it,
+    so the fallback stays linear in the article's size."""
 
-    __slots__ = ("_full", "_places", "_sents", "_title_end", "inside", "places", "sent_starts", "starts")
+    __slots__ = (
+        "_all",
+        "_all_starts",
+        "_flight",
+        "_full",
+        "_ok",
+        "_quoted",
+        "_sents",
+        "_title_end",
+        "inside",
+        "sent_starts",
+    )
 
     def __init__(self, places: list[Place], sents: list[Sentence], title_end: int, full: str) -> None:
-        self._places, self._sents, self._title_end, self._full = places, sents, title_end, full
-        self.places: list[Place] = []
-        self.starts: list[int] = []
+        self._sents, self._title_end, self._full = sents, title_end, full
         self.sent_starts: list[int] = []
         self.inside: tuple = (None, 0, 0, [])  # (sentence, lo, hi, places that may govern it)
+        # for inherited(): every place, whether it may be inherited (None: not yet tested)
+        self._all = places
+        self._all_starts: list[int] | None = None
+        self._ok: list[bool | None] = [None] * len(places)
+        self._quoted: Any = False  # False: not looked at yet; None: no quote mark in the article
+        self._flight: bool | None = None
 
-    def ready(self) -> _Context:
-        if self._places is not None:
-            full, flight = self._full, _FLIGHT.search(self._full) is not None
-            quotes = _Quotes(full)
-            cores = _occurrences(full, _FLIGHT_CORES) if flight else []
-            self.places = [
-                p
-                for p in self._places
-                if p.start >= self._title_end
-                and not quotes.quoted(p.start)
-                and not (flight and _destination_near(full, max(0, p.start - 160), p.start, cores))
-            ]
-            self.starts = [p.start for p in self.places]
+    def _inheritable(self, i: int) -> bool:
+        """Place ``i`` may be inherited: in the body, not quoted, not a destination of flight."""
+        ok = self._ok[i]
+        if ok is None:
+            full, start = self._full, self._all[i].start
+            ok = start >= self._title_end
+            if ok:
+                if self._quoted is False:
+                    quotes = _Quotes(full)
+                    self._quoted = quotes.quoted if quotes.dq or quotes.lg else None
+                ok = self._quoted is None or not self._quoted(start)
+            if ok and _destination(full, max(0, start - 160), start):
+                if self._flight is None:
+                    self._flight = _FLIGHT.search(full) is not None
+                ok = not self._flight
+            self._ok[i] = ok
+        return ok
+
+    def inherited(self, before: int) -> Place | None:
+        """The place a sentence starting at ``before`` inherits (the most specific of the
+        nearest preceding sentence naming one), or None when no place before it may be
+        inherited. Found by walking back from ``before``, testing only the places walked over
+        (once each) instead of filtering every place of the article first."""
+        starts = self._all_starts
+        if starts is None:
+            starts = self._all_starts = [p.start for p in self._all]
             self.sent_starts = [s.start for s in self._sents]
-            self._places = None
-        return self
+        i = bisect_right(starts, before - 1) - 1
+        while i >= 0 and not self._inheritable(i):
+            i -= 1
+        if i < 0:
+            return None
+        last = self._all[i]
+        last_sent_start = self.sent_starts[bisect_right(self.sent_starts, last.start) - 1]
+        first = bisect_left(starts, last_sent_start)
+        same = [self._all[j] for j in range(first, i + 1) if self._inheritable(j)]
+        return max(same, key=lambda p: p.rank)
 
 
 def _choose_place(
@@ -655,10 +722,17 @@ def _choose_place(
     if memo[0] is sent and memo[1] == lo and memo[2] == hi:
         inside = memo[3]
     else:
+        # Two tests per sentence instead of per place: every window read below lies inside
+        # the sentence, so a word the whole sentence lacks is in none of them.
+        a, b = sent.start, sent.end
+        casualty = _CASUALTY_ANY(full, a, b) is not None  # a casualty word (_overlaps_hit)
+        words = _ORIGIN_ANY.search(full, a, b) is not None or _FLIGHT.search(full, a, b) is not None
         inside = [
             p
             for p in places[lo:hi]
-            if p.end <= sent.end and not _overlaps_hit(p, sent) and not _hometown(sent, full, p)
+            if p.end <= b
+            and not (casualty and _overlaps_hit(p, sent))
+            and not _hometown(sent, full, p, words)
         ]
         ctx.inside = (sent, lo, hi, inside)
     if inside:
@@ -676,14 +750,9 @@ def _choose_place(
         best = min(inside, key=cost)
         return None if _spans_governorates(best, inside, full) else best
     # context: the last place named before this sentence (not in the title), else the title's
-    ctx = ctx.ready()
-    k = bisect_right(ctx.starts, sent.start - 1)
-    if k:
-        # the most specific place of the nearest preceding sentence that names one
-        last = ctx.places[k - 1]
-        last_sent_start = ctx.sent_starts[bisect_right(ctx.sent_starts, last.start) - 1]
-        same = ctx.places[bisect_left(ctx.starts, last_sent_start) : k]
-        return max(same, key=lambda p: p.rank)
+    inherited = ctx.inherited(sent.start)
+    if inherited is not None:
+        return inherited
     title_places = [p for p in places if p.start < title_end]
     if title_places:
         return max(title_places, key=lambda p: p.rank)
@@ -715,12 +784,12 @@ _SAME_WORDS = ("same", "نفس", "ذات")
 
 def _has_rest(full: str, a: int, b: int) -> bool:
     window = full[a:b]
-    return any(w in window for w in _REST_WORDS) and _REST.search(full, a, b) is not None
+    return any(map(window.__contains__, _REST_WORDS)) and _REST.search(full, a, b) is not None  # loop in C
 
 
 def _has_same_attack(full: str, a: int, b: int) -> bool:
     window = full[a:b]
-    return any(w in window for w in _SAME_WORDS) and _SAME_ATTACK.search(full, a, b) is not None
+    return any(map(window.__contains__, _SAME_WORDS)) and _SAME_ATTACK.search(full, a, b) is not None
 
 
 def _remainder(found: list, full: str) -> list:
@@ -933,9 +1002,13 @@ def _one_per_event(
 def _record(
     aid: str, lang: str, nt: Normalized, h: Hit, sent: Sentence, place: Place | None, date: str | None
 ) -> dict[str, Any]:
-    a, b = nt.span_to_original(sent.start, sent.end)
+    if len(nt._norm_at) == 1 and sent.start < sent.end and h.start < h.end:
+        # nothing was deleted in normalising (most English text): offsets are the same
+        a, b, ha, hb = sent.start, sent.end, h.start, h.end
+    else:
+        a, b = nt.span_to_original(sent.start, sent.end)
+        ha, hb = nt.span_to_original(h.start, h.end)
     evidence = nt.original[a:b][:4000]
-    ha, hb = nt.span_to_original(h.start, h.end)
     digest = hashlib.sha1(f"{a}:{b}:{ha}:{hb}:{h.count}:{evidence}".encode()).hexdigest()[:10]
     group = None
     if h.group_span:

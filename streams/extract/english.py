@@ -155,7 +155,7 @@ def _quantity(toks: list[Token], j: int, lex: Lexicon) -> _Count | None:
     if not t0[0].isdigit() and t0 not in _quantity_heads(lex):
         return None  # every branch below needs a figure or one of these words at j
     s = j
-    words = [t.text for t in toks[j : j + 4]]
+    words = list(map(_TEXT, toks[j : j + 4]))
     mod = ""
     if (
         words[:2] == ["at", "least"]
@@ -239,21 +239,29 @@ def _quantity(toks: list[Token], j: int, lex: Lexicon) -> _Count | None:
 
 
 def _trailing_min(toks: list[Token], j: int) -> bool:
-    return any(
-        toks[k].text == "at" and k + 1 < len(toks) and toks[k + 1].text == "least"
-        for k in range(j, min(len(toks), j + 2))
-    )
+    n = len(toks)
+    for k in range(j, min(n, j + 2)):  # a loop, not any(<generator>): a hot path
+        if toks[k].text == "at" and k + 1 < n and toks[k + 1].text == "least":
+            return True
+    return False
 
 
 def _back(toks: list[Token], i: int, lex: Lexicon, used: set[int]) -> _Count | None:
     """The nearest quantity before the trigger at ``i`` ("5 NDF soldiers have been killed")."""
+    numbers = lex.numbers
     for s in range(i - 1, max(-1, i - 15), -1):
         t = toks[s].text
         if s in used or t in _STOP_BACK or (t in lex.triggers and s != i):
             return None
         if t in _NEG:
             return None
-        if parse_number(toks, s, lex) is not None and s and parse_number(toks, s - 1, lex) is not None:
+        # (parse_number needs a figure or a number word at s: tested first, without the call)
+        if (
+            (t[0].isdigit() or t in numbers)
+            and parse_number(toks, s, lex) is not None
+            and s
+            and parse_number(toks, s - 1, lex) is not None
+        ):
             continue  # inside a compound: start from its first word
         cand = None
         for back in (2, 3, 1, 0):
@@ -310,7 +318,7 @@ def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
         kind, cls = triggers[w]
         if kind == "none":
             continue
-        if any(toks[k].text in _NEG for k in range(max(0, i - 3), i)):
+        if not _NEG.isdisjoint(map(_TEXT, toks[max(0, i - 3) : i])):  # a negation in the 3 words before
             continue
         if w == "lives":
             if (

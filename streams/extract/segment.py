@@ -10,7 +10,7 @@ The regular expressions are linear (no nested quantifiers), so any input is safe
 from __future__ import annotations
 
 import re
-from itertools import accumulate, repeat
+from itertools import accumulate, islice, repeat
 from typing import NamedTuple
 
 __all__ = ["Sentence", "Token", "sentences", "tokenize"]
@@ -84,7 +84,8 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
     clauses = accumulate(map(_CLAUSE_END.__contains__, words), initial=0)
     next(clauses)  # the initial 0: clause k counts the marks up to and including token k
     # token k is piece 2k + 1: it starts at offsets[2k + 1] and ends at offsets[2k + 2]
-    fields = zip(words, offsets[1:-1:2], offsets[2::2], clauses, strict=True)
+    # (read in place with islice; zip stops with the words, the odd offsets have one more)
+    fields = zip(words, islice(offsets, 1, None, 2), islice(offsets, 2, None, 2), clauses, strict=False)
     return list(map(tuple.__new__, repeat(Token), fields))
 
 
@@ -93,16 +94,24 @@ def sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     pos = 0
     n = len(text)
-    core = _CORE.search  # the stripped span of a piece, without copying the piece
     for m in _SENT_END.finditer(text):
         a, e = m.span()
         if a > 0 and e < n and text[a - 1].isdigit() and text[e].isdigit() and text[a] != "\n":
             continue  # 3.5, 1.200: not a sentence end
-        c = core(text, pos, e)
-        if c is not None:
-            out.append(Sentence(c.start(), c.end(), len(out), text))
+        # the stripped span of text[pos:e] (what _CORE finds), read in place: the piece
+        # opens with at most a space or two, and a run of end marks is its non-space end
+        s = pos
+        while s < e and text[s].isspace():
+            s += 1
+        if s < e:
+            end = e
+            if text[a] == "\n":  # a run of line breaks: the text before it, stripped
+                end = a
+                while text[end - 1].isspace():
+                    end -= 1
+            out.append(Sentence(s, end, len(out), text))
         pos = e
-    c = core(text, pos)
+    c = _CORE.search(text, pos)
     if c is not None:
         out.append(Sentence(c.start(), c.end(), len(out), text))
     return out

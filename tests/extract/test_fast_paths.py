@@ -7,6 +7,7 @@ computation it replaces, on sentences written for these tests.
 
 import random
 import re
+from bisect import bisect_left, bisect_right
 
 from streams.extract import article as art
 from streams.extract import dates
@@ -182,6 +183,71 @@ def _hometown_plain(sent, full: str, p) -> bool:
 def test_hometown_agrees_with_the_plain_test():
     for text in _texts(7):
         for s in sentences(text):
+            # what _choose_place tests once per sentence
+            words = art._ORIGIN_ANY.search(text, s.start, s.end) or art._FLIGHT.search(text, s.start, s.end)
+            casualty = art._CASUALTY_ANY(text, s.start, s.end) is not None
             for i in range(s.start, s.end, 3):
-                p = art.Place(i, i + 1, {})
-                assert art._hometown(s, text, p) == _hometown_plain(s, text, p)
+                for j in (i + 1, i + 4, i + 9):
+                    p = art.Place(i, min(j, s.end), {})
+                    plain = _hometown_plain(s, text, p)
+                    assert art._hometown(s, text, p) == plain
+                    assert art._hometown(s, text, p, words is not None) == plain
+                    assert casualty or not art._overlaps_hit(p, s)
+
+
+def test_places_built_field_by_field_are_places():
+    from streams.extract.places import Place, _place
+
+    region = {"admin1": "SY07"}
+    p = _place(3, 9, region)
+    assert type(p) is Place and p == Place(3, 9, region) and p.region is region
+    assert (p.start, p.end, p.rank) == (3, 9, Place(3, 9, region).rank)
+
+
+def test_sentences_split_as_the_plain_rule_on_random_text():
+    rnd = random.Random(13)
+    alphabet = ["a", "ب", "3", "٣", "²", ".", "!", "؟", "؛", "\n", " ", "\u00a0", "\t", "\u2003", "\x1c", "\x85", "،"]
+    for _ in range(2000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        assert [(s.start, s.end, s.index) for s in sentences(text)] == _reference_sentences(text), repr(text)
+
+
+def _inheritable_plain(text: str, places: list, title_end: int) -> list:
+    """The places a sentence may inherit, filtered as first written (every place, in order)."""
+    flight = art._FLIGHT.search(text) is not None
+    return [
+        p
+        for p in places
+        if p.start >= title_end
+        and not art._quoted(text, p)
+        and not (flight and art._DESTINATION.search(text, max(0, p.start - 160), p.start) is not None)
+    ]
+
+
+def test_inherited_place_agrees_with_the_plain_filter():
+    """_Context.inherited walks back lazily; the plain rule filters every place first."""
+    rnd = random.Random(14)
+    extra = ["فر الى", "نزح الاهالي نحو", 'قال "', "«", "»", "fled to", ".", "\n", "x", "قريه", "الكهرباء"]
+    texts = _texts(9) + [" ".join(rnd.choice(extra) for _ in range(40)) for _ in range(150)]
+    for text in texts:
+        sents = sentences(text)
+        step = rnd.choice([3, 4, 9])
+        places = [  # names lie inside sentences
+            art.Place(i, i + 1, {"precision": rnd.choice(["exact", "district", "governorate"])})
+            for s in sents
+            for i in range(s.start, s.end, step)
+        ]
+        title_end = rnd.choice([0, 0, len(text) // 4])
+        kept = _inheritable_plain(text, places, title_end)
+        starts = [p.start for p in kept]
+        sent_starts = [s.start for s in sents]
+        lazy = art._Context(places, sents, title_end, text)
+        for s in sents:
+            k = bisect_right(starts, s.start - 1)
+            want = None
+            if k:
+                last = kept[k - 1]
+                last_sent_start = sent_starts[bisect_right(sent_starts, last.start) - 1]
+                same = kept[bisect_left(starts, last_sent_start) : k]
+                want = max(same, key=lambda p: p.rank)
+            assert lazy.inherited(s.start) is want

@@ -82,3 +82,11 @@ def test_find_regions_is_find_places_without_the_mention_objects(gaz, text, lang
     assert gaz.find_regions(nt, lang, context=ctx) == [
         (m.start, m.end, m.region) for m in gaz.find_places(nt, lang, context=ctx)
     ]
+
+
+def test_raw_hits_are_built_with_every_field_by_position():
+    from streams.places.gazetteer import _NO_WEAK
+    from streams.places.resolve import Hit
+
+    positional = Hit(3, 9, 1, [], (), False, -1, -1, None, _NO_WEAK, False, [], 7)
+    assert positional == Hit(3, 9, 1, [], key=7)

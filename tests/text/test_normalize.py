@@ -102,3 +102,15 @@ def test_every_one_for_one_source_is_folded_like_translate(text):
     assert [fast.to_original(i) for i in range(len(fast.text) + 1)] == [
         ref.to_original(i) for i in range(len(ref.text) + 1)
     ]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_text_is_folded_like_translate(text):
+    # ASCII text: str.lower() for A-Z, the other ASCII pairs replaced one by one
+    from streams.text.normalize import _ONE_TO_ONE, _normalize_general
+
+    fast, ref = normalize(text), _normalize_general(text, text.translate(_ONE_TO_ONE))
+    assert fast.text == ref.text
+    assert [fast.to_original(i) for i in range(len(fast.text) + 1)] == [
+        ref.to_original(i) for i in range(len(ref.text) + 1)
+    ]
