@@ -48,6 +48,8 @@ def test_settings_from_env_and_redaction():
     assert s.faust_broker == "kafka://b1:9092;kafka://b2:9092"
     assert s.partitions == 8 and s.security_protocol == "SASL_SSL"
     assert "s3cret" not in repr(s) and s.redacted()["sasl_password"] == "***"
+    assert (s.batch_max, s.batch_wait_ms) == (500, 50)
+    assert Settings.from_env({"HASILA_BATCH_WAIT_MS": "200"}).batch_wait_ms == 200
 
 
 def test_settings_reject_bad_values():
@@ -55,6 +57,7 @@ def test_settings_reject_bad_values():
 
     for env in ({"HASILA_PARTITIONS": "zero"}, {"HASILA_PARTITIONS": "0"},
                 {"HASILA_TOPIC_PREFIX": "bad prefix!"}, {"HASILA_STORE": "redis://"},
-                {"HASILA_SECURITY_PROTOCOL": "TLS9"}):
+                {"HASILA_SECURITY_PROTOCOL": "TLS9"}, {"HASILA_BATCH_MAX": "0"},
+                {"HASILA_BATCH_WAIT_MS": "-5"}):
         with pytest.raises(ValueError):
             Settings.from_env(env)
