@@ -314,12 +314,7 @@ class Deduplicator:
         r = st.get(f"r|{rid}")
         if r is None:
             return set()
-        key = f"rp|{r['p']}|{r['pc']}"
-        rest = [x for x in st.get(key) or [] if x != rid]
-        if rest:
-            st[key] = rest
-        elif key in st:
-            del st[key]
+        self._remove(f"rp|{r['p']}|{r['pc']}", {rid})
         del st[f"r|{rid}"]
         return {(r["p"], r["pc"])}
 
@@ -633,6 +628,14 @@ class Deduplicator:
     def _append(self, key: str, value: str) -> None:
         self.store[key] = [*(self.store.get(key) or []), value]
 
+    def _remove(self, key: str, values: Collection[str]) -> None:
+        """Take ``values`` out of the list at ``key``; delete the key once the list is empty."""
+        rest = [x for x in self.store.get(key) or [] if x not in values]
+        if rest:
+            self.store[key] = rest
+        elif key in self.store:
+            del self.store[key]
+
     def _canon(self, members: list[dict]) -> dict[str, str | None]:
         """Article id -> the earliest (then smallest-id) article it copies, or None."""
         st = self.store
@@ -743,12 +746,7 @@ class Deduplicator:
         n = art.get("bk")
         if n is None:  # registered before the copy index had buckets: one key per band
             for k in self._copy_keys(art):
-                legacy = f"{k[0]}|{part}|{k[1:]}"
-                rest = [x for x in st.get(legacy) or [] if x != aid]
-                if rest:
-                    st[legacy] = rest
-                elif legacy in st:
-                    del st[legacy]
+                self._remove(f"{k[0]}|{part}|{k[1:]}", {aid})
             return
         bkey = f"ab|{part}|{n}"
         bucket = dict(st.get(bkey) or {})
@@ -812,12 +810,7 @@ class Deduplicator:
         gone = {m["id"] for m in members}
         for m in members:
             part, kind = m["p"], m["k"]
-            key = f"d|{part}|{kind}|{m['d']}" if m["d"] else f"u|{part}|{kind}"
-            rest = [x for x in st.get(key) or [] if x not in gone]
-            if rest:
-                st[key] = rest
-            elif key in st:
-                del st[key]
+            self._remove(f"d|{part}|{kind}|{m['d']}" if m["d"] else f"u|{part}|{kind}", gone)
             comp = st.get(f"c|{m['c']}")
             if comp is not None:
                 for iid in comp.get("tomb", []):
