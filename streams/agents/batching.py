@@ -55,7 +55,8 @@ log = logging.getLogger("hasila.batching")
 #: Most events in one batch, by default (``HASILA_BATCH_MAX``). Bounds the journal record:
 #: about 1 KB per changed key; on the benchmark stream the largest journal of a 500-event batch
 #: was ~1 MB, the changelog takes 16 MB.
-#: 500 rather than 200: one worker went from ~470 to ~600 articles/s (docs/benchmarks/pipeline.md).
+#: 500 rather than 200: one worker went from ~470 to ~600 articles/s with the since-withdrawn
+#: direct producer path (docs/benchmarks/pipeline.md); 1,000 measured within noise of 500.
 BATCH_MAX = 500
 #: Longest wait for a batch to fill, in seconds, by default (``HASILA_BATCH_WAIT_MS``): the
 #: latency a quiet stream pays, against the per-batch cost (two broker round trips, a journal).
@@ -321,10 +322,7 @@ async def run_stateful(
     cache = rt.caches[table]
     journal = Journal(cache, rt.tables[table], rt.app.producer)
     log_stage = logging.getLogger(f"hasila.{stage}")
-    settings = getattr(rt, "settings", None)
-    max_ = getattr(settings, "batch_max", BATCH_MAX)
-    within = getattr(settings, "batch_wait_ms", BATCH_WITHIN * 1000) / 1000
-    async for events in batches(stream, max_, within):
+    async for events in batches(stream, rt.settings.batch_max, rt.settings.batch_wait_ms / 1000):
         await journal.repair(events)
         cache.begin()
         latest: dict[str, Any] = {}
