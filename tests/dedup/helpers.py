@@ -60,6 +60,21 @@ def article(aid, body, *, title=None, source="outlet", url=None, published_at=No
     }
 
 
+def _event_date(art: dict, event_date: str | None) -> str | None:
+    """``"default"`` stands for the article's publication day."""
+    if event_date == "default":
+        return (art["published_at"] or "")[:10] or None
+    return event_date
+
+
+def _digest(span: str) -> str:
+    return hashlib.blake2b(span.encode(), digest_size=4).hexdigest()
+
+
+def _article_info(art: dict) -> dict:
+    return {k: art[k] for k in ("source", "url", "published_at", "title", "fingerprint")}
+
+
 def mention(
     art: dict,
     place: str,
@@ -75,13 +90,11 @@ def mention(
     scope: str = "incident",
     n: int = 0,
 ) -> dict:
-    if event_date == "default":
-        event_date = (art["published_at"] or "")[:10] or None
-    span = f"{kind}|{n}|{evidence}|{place}|{count}"
+    event_date = _event_date(art, event_date)
     return {
         "schema_version": 1,
         "article_id": art["id"],
-        "mention_id": f"{art['id']}#{hashlib.blake2b(span.encode(), digest_size=4).hexdigest()}",
+        "mention_id": f"{art['id']}#{_digest(f'{kind}|{n}|{evidence}|{place}|{count}')}",
         "kind": kind,
         "count": count,
         "count_min": count if count_min == "same" else count_min,
@@ -93,7 +106,7 @@ def mention(
         "scope": scope,
         "evidence": {"text": evidence or f"{kind} {count}", "start": 0, "end": 10},
         "language": "ar",
-        "article": {k: art[k] for k in ("source", "url", "published_at", "title", "fingerprint")},
+        "article": _article_info(art),
     }
 
 
@@ -178,16 +191,14 @@ REFERENCE = Draft202012Validator(json.loads((SCHEMAS / "reference.v1.json").read
 
 def reference(art: dict, place: str, *, event_date: str | None = "default", evidence: str = "") -> dict:
     """An incident reference: ``art`` names an event at ``place`` but gives no toll."""
-    if event_date == "default":
-        event_date = (art["published_at"] or "")[:10] or None
-    span = f"ref|{place}|{event_date}"
+    event_date = _event_date(art, event_date)
     return {
         "schema_version": 1,
         "article_id": art["id"],
-        "reference_id": f"{art['id']}:ref:{hashlib.blake2b(span.encode(), digest_size=4).hexdigest()}",
+        "reference_id": f"{art['id']}:ref:{_digest(f'ref|{place}|{event_date}')}",
         "region": region(place),
         "event_date": event_date,
         "evidence": {"text": evidence or f"clashes in {place}", "start": 0, "end": 10},
         "language": "ar",
-        "article": {k: art[k] for k in ("source", "url", "published_at", "title", "fingerprint")},
+        "article": _article_info(art),
     }
