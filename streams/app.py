@@ -73,7 +73,7 @@ class Runtime:
         """Send a record; ``partition_key`` pins the partition (co-partitioning by region).
 
         Through Faust's ``Topic.send`` (its producer buffer): the direct producer path tried for
-        throughput was withdrawn, see docs/reliability.md ("Watched").
+        throughput was withdrawn, see docs/reliability.md ("Open").
         """
         partition = None
         if partition_key is not None:

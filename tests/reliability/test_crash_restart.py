@@ -9,7 +9,16 @@ import random
 import pytest
 
 from .conftest import new_deployment
-from .harness import diff, feed, log_tails, sigkill, standing, totals, version_conflicts, wait_for_match
+from .harness import (
+    diff,
+    feed,
+    log_tails,
+    match_or_restart_stalled,
+    sigkill,
+    standing,
+    totals,
+    version_conflicts,
+)
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
@@ -39,9 +48,13 @@ async def test_sigkilled_worker_restarts_to_the_undisturbed_result(
             sigkill(dep.workers[-1])
             await asyncio.to_thread(dep.start_worker, 0)
         await feeding
-        out = await wait_for_match(dep, exp_incidents, exp_totals, timeout=240, settle=5)
+        out, restarted = await match_or_restart_stalled(
+            dep, exp_incidents, exp_totals, worker=dep.workers[-1], index=0, label=f"{store} seed={seed}",
+            timeout=240)
+        stalled = restarted is not None
         print(
-            f"\n[{store} seed={seed}] {len(corpus)} articles, {KILLS} SIGKILLs, match={out.matched} "
+            f"\n[{store} seed={seed}] {len(corpus)} articles, {KILLS} SIGKILLs, stalled={stalled}, "
+            f"match={out.matched} "
             f"after {out.seconds:.0f}s of waiting; {out.counts()}"
         )
         assert out.matched, (

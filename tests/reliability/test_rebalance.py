@@ -13,13 +13,11 @@ from .harness import (
     diff,
     feed,
     log_tails,
+    match_or_restart_stalled,
     sigkill,
-    snapshot,
     standing,
-    stop,
     totals,
     version_conflicts,
-    wait_for_match,
 )
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
@@ -40,19 +38,12 @@ async def test_killed_worker_partitions_move_without_loss_or_double_count(
         assert victim.poll() is None, "worker 1 died on its own:\n" + log_tails(dep, [1])
         sigkill(victim)
         await feeding
-        out = await wait_for_match(dep, exp_incidents, exp_totals, timeout=150, settle=5)
         survivor = dep.workers[0]
-        stalled = False
-        if not out.matched and await _no_progress(dep, out, seconds=30):
-            # The open liveness bug of docs/reliability.md: the survivor stopped processing after
-            # the rebalance. Apply the documented remedy (HasilaPartitionStuck: restart the
-            # worker) and still require the exact result: nothing lost, nothing counted twice.
-            stalled = True
-            print(f"\n[rebalance seed={seed}] STALLED after the rebalance; restarting the survivor\n"
-                  + log_tails(dep, [0]))
-            stop(survivor)
-            survivor = dep.start_worker(0)
-            out = await wait_for_match(dep, exp_incidents, exp_totals, timeout=180, settle=5)
+        out, restarted = await match_or_restart_stalled(
+            dep, exp_incidents, exp_totals, worker=survivor, index=0, label=f"rebalance seed={seed}",
+            timeout=150)
+        stalled = restarted is not None
+        survivor = restarted or survivor
         print(
             f"\n[rebalance seed={seed}] {len(corpus)} articles, 2 workers, 1 SIGKILLed, "
             f"stalled={stalled}, match={out.matched} after {out.seconds:.0f}s of waiting; {out.counts()}"
@@ -68,11 +59,3 @@ async def test_killed_worker_partitions_move_without_loss_or_double_count(
     finally:
         dep.stop_all()
 
-
-async def _no_progress(dep, out, seconds: float) -> bool:
-    """The output topics did not grow for ``seconds`` (a stalled worker, not a slow one)."""
-    before = (len(out.incidents), len(out.aggregates))
-    await asyncio.sleep(seconds)
-    after = (len(await snapshot(dep.bootstrap, dep.topic("casualties.incidents"))),
-             len(await snapshot(dep.bootstrap, dep.topic("casualties.aggregates"))))
-    return after == before
