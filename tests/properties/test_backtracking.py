@@ -42,6 +42,9 @@ BOUNDED = {
     "streams.extract.article._REFERENCE": "searched in the 40 characters before a place (_hometown)",
     "streams.extract.article._DATELINE_BEFORE": "matched over at most 12 characters (_dateline)",
     "streams.extract.article._DATELINE_AFTER": "matched on the 40 characters after a place (_dateline)",
+    "streams.extract.article._LOCATOR_GAP": (
+        "fullmatched from a place's end to the next place (_drop_misread): 20 characters, a locator, "
+        "spaces"),
     "streams.places.names._SPLIT_RE": "splits gazetteer names at load time, never article text",
 }
 SLACK = 0.010  # seconds: timer granularity and GC pauses on a loaded machine
