@@ -12,6 +12,7 @@ bytes and can be dead-lettered instead of blowing up inside Faust's decoder.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -181,8 +182,32 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     register_agents(runtime)
     register_views(runtime)
     _register_lag_timer(runtime)
+    _register_watchdog(runtime)
     _register_gauge_refresh(runtime)
     return runtime
+
+
+def _timer(rt: Runtime, interval: float) -> Any:
+    """``app.timer`` for Hasila's housekeeping: an exception is logged, never raised.
+
+    An exception that escapes a Faust timer crashes the whole app (the worker stops); the
+    lag gauge or the stall watchdog must never take processing down with it.
+    """
+    import functools
+
+    def register(fun: Any) -> Any:
+        @functools.wraps(fun)
+        async def guarded() -> None:
+            try:
+                await fun()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("%s failed (%r); next try in %.0f s", fun.__name__, exc, interval)
+
+        return rt.app.timer(interval)(guarded)
+
+    return register
 
 
 def _register_gauge_refresh(rt: Runtime, interval: float = 15.0) -> None:
@@ -197,7 +222,7 @@ def _register_gauge_refresh(rt: Runtime, interval: float = 15.0) -> None:
     incidents_topic = topic_name(rt.settings.topic_prefix, TOPICS["casualties.incidents"])
     region_keys = [*default_gazetteer().admin1_codes(), "none"]
 
-    @rt.app.timer(interval)
+    @_timer(rt, interval)
     async def refresh_region_gauges() -> None:
         consumer = rt.app.consumer
         if consumer is None or rt.app.rebalancing:
@@ -222,7 +247,7 @@ def _register_lag_timer(rt: Runtime, interval: float = 5.0) -> None:
     """
     own = {topic_name(rt.settings.topic_prefix, spec) for spec in TOPICS.values()}
 
-    @rt.app.timer(interval)
+    @_timer(rt, interval)
     async def consumer_lag() -> None:
         consumer = rt.app.consumer
         if consumer is None:
@@ -238,3 +263,110 @@ def _register_lag_timer(rt: Runtime, interval: float = 5.0) -> None:
                 continue
             rt.metrics.set_lag(tp.topic.removeprefix(rt.settings.topic_prefix), tp.partition,
                                max(0, high - position))
+
+
+#: Exit status of a worker the watchdog stopped (EX_TEMPFAIL): "restart me".
+STALL_EXIT_STATUS = 75
+
+
+def worker_state(app: Any, tps: Any = ()) -> dict[str, Any]:
+    """What Faust's consumer thinks of its partitions and flow, for the stall report.
+
+    Reads Faust internals defensively (faust-streaming 0.15): this is a diagnostic, and
+    a missing attribute must not hide the stall it reports.
+    """
+    consumer = app.consumer
+    wanted = {str(tp) for tp in tps}
+
+    def pick(name: str) -> Any:
+        value = getattr(consumer, name, None)
+        if value is None:
+            return None
+        return sorted(f"{tp.topic}[{tp.partition}]" for tp in value
+                      if not wanted or str(tp) in wanted)
+
+    recovery = getattr(app.tables, "recovery", None)
+    producer_buffer = getattr(getattr(app, "producer", None), "buffer", None)
+    pending = getattr(producer_buffer, "pending", None)
+    return {
+        "rebalancing": getattr(app, "rebalancing", None),
+        "in_recovery": getattr(app, "in_recovery", None),
+        "flow_active": getattr(consumer, "flow_active", None),
+        "flow_control_active": app.flow_control.is_active(),
+        "assignment": _safe(lambda: len(consumer.assignment())),
+        "active": pick("_active_partitions"),
+        "paused": pick("_paused_partitions"),
+        "buffered": pick("_buffered_partitions"),
+        "unacked": len(getattr(consumer, "_unacked_messages", ()) or ()),
+        "recovery_active_remaining": _safe(recovery.active_remaining_total) if recovery else None,
+        "producer_pending": pending.qsize() if pending is not None else None,
+        "channels": {
+            str(getattr(channel, "topics", channel))[:80]: channel.queue.qsize()
+            for channel in getattr(app.topics, "_topics", ())
+            if getattr(channel, "queue", None) is not None
+        },
+    }
+
+
+def _safe(read: Any) -> Any:
+    try:
+        return read()
+    except Exception as exc:  # a diagnostic: say what failed instead of failing
+        return f"<{type(exc).__name__}>"
+
+
+def _register_watchdog(rt: Runtime, interval: float = 5.0) -> None:
+    """Every few seconds, look for partitions that have records waiting but stopped moving.
+
+    The decision is :class:`streams.watchdog.StallWatch`; this shell feeds it the committed
+    offsets and high watermarks of the worker's own input partitions, and on a stall logs
+    the consumer's state (the evidence the open Faust stall still lacks), counts
+    ``hasila_stalls_total`` and, with ``HASILA_STALL_ACTION=exit``, ends the process with
+    status 75 so that its supervisor (Kubernetes, compose, ``hasila demo``) starts it again:
+    at-least-once input and idempotent batches make that restart exact.
+    """
+    import os
+
+    from .watchdog import StallWatch
+
+    own = {topic_name(rt.settings.topic_prefix, spec) for spec in TOPICS.values()}
+    watch = StallWatch(after=float(rt.settings.stall_seconds))
+
+    @_timer(rt, interval)
+    async def stall_watchdog() -> None:
+        consumer = rt.app.consumer
+        if consumer is None:
+            return
+        assigned = {tp for tp in consumer.assignment() if tp.topic in own}
+        try:
+            highwaters = await consumer.highwaters(*assigned) if assigned else {}
+        except Exception as exc:  # broker away: no sample, no verdict
+            log.debug("watchdog: no high watermarks (%r)", exc)
+            return
+        committed = getattr(consumer, "_committed_offset", {})
+        offsets = {tp: (committed.get(tp), highwaters.get(tp)) for tp in assigned}
+        recovery = getattr(rt.app.tables, "recovery", None)
+        progress = 0
+        if recovery is not None:
+            progress = sum(offset or 0 for counter in (recovery.active_offsets,
+                                                        recovery.standby_offsets)
+                           for offset in counter.values())
+        now = time.monotonic()
+        stalled = watch.observe(now, offsets, progress)
+        if not stalled:
+            return
+        for tp in stalled:
+            rt.metrics.stall(tp.topic.removeprefix(rt.settings.topic_prefix), tp.partition)
+        log.error(
+            "STALL: %d partition(s) have records waiting and no committed progress for %.0f s: "
+            "%s; worker state: %s; action: %s",
+            len(stalled), watch.stalled_for(now, stalled[0]),
+            ", ".join(f"{tp.topic}[{tp.partition}] committed={offsets[tp][0]} high={offsets[tp][1]}"
+                      for tp in stalled),
+            worker_state(rt.app, stalled), rt.settings.stall_action,
+        )
+        if rt.settings.stall_action == "exit":
+            for handler in logging.getLogger().handlers + log.handlers:
+                handler.flush()
+            os._exit(STALL_EXIT_STATUS)
+        watch.observe(now, {}, progress)  # "log": report each stall once, then watch afresh

@@ -43,6 +43,15 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "50",
         "Longest wait for a stateful batch to fill: latency on a quiet stream against CPU per article.",
     ),
+    "HASILA_STALL_SECONDS": (
+        "120",
+        "A partition with records waiting whose committed offset has not moved for this long is stalled.",
+    ),
+    "HASILA_STALL_ACTION": (
+        "exit",
+        "On a stall: `exit` (log the worker's state, exit with status 75 for the supervisor to "
+        "restart it; processing is idempotent) or `log` (log and count only).",
+    ),
     "HASILA_SECURITY_PROTOCOL": ("PLAINTEXT", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL."),
     "HASILA_SASL_MECHANISM": ("PLAIN", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512."),
     "HASILA_SASL_USERNAME": ("", "SASL user name."),
@@ -99,6 +108,8 @@ class Settings:
     dedup_horizon_days: int = 30
     batch_max: int = 500
     batch_wait_ms: int = 50
+    stall_seconds: int = 120
+    stall_action: str = "exit"
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str = "PLAIN"
     sasl_username: str = field(default="", repr=False)
@@ -123,6 +134,9 @@ class Settings:
         mechanism = _get(env, "HASILA_SASL_MECHANISM").upper()
         if mechanism not in {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}:
             raise ValueError(f"HASILA_SASL_MECHANISM={mechanism!r} is not supported")
+        stall_action = _get(env, "HASILA_STALL_ACTION").lower()
+        if stall_action not in {"exit", "log"}:
+            raise ValueError(f"HASILA_STALL_ACTION={stall_action!r}: use exit or log")
         store = _get(env, "HASILA_STORE")
         if store not in {"rocksdb://", "memory://"}:
             raise ValueError(f"HASILA_STORE={store!r}: use rocksdb:// or memory://")
@@ -143,6 +157,8 @@ class Settings:
             dedup_horizon_days=_int(env, "HASILA_DEDUP_HORIZON_DAYS", 1),
             batch_max=_int(env, "HASILA_BATCH_MAX", 1),
             batch_wait_ms=_int(env, "HASILA_BATCH_WAIT_MS", 0),
+            stall_seconds=_int(env, "HASILA_STALL_SECONDS", 10),
+            stall_action=stall_action,
             security_protocol=protocol,
             sasl_mechanism=mechanism,
             sasl_username=_get(env, "HASILA_SASL_USERNAME"),

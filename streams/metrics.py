@@ -114,6 +114,8 @@ class HasilaMetrics:
     incidents: Gauge
     mass_casualty_incidents: Counter
     last_article_timestamp: Gauge
+    stalls: Counter
+    worker_start_time: Gauge
 
     # -- pipeline ------------------------------------------------------------------
     def article_in(self, language: Any) -> None:
@@ -145,6 +147,10 @@ class HasilaMetrics:
     def set_lag(self, topic: Any, partition: Any, lag: int | float) -> None:
         """Set the consumer lag (messages behind the high watermark) of one partition."""
         self.consumer_lag.labels(topic_label(topic), partition_label(partition)).set(max(0, lag))
+
+    def stall(self, topic: Any, partition: Any) -> None:
+        """Count one stalled partition found by the watchdog (streams/watchdog.py)."""
+        self.stalls.labels(topic_label(topic), partition_label(partition)).inc()
 
     # -- incidents -----------------------------------------------------------------
     def incident_out(self, incident: Mapping[str, Any]) -> None:
@@ -256,7 +262,19 @@ def build_metrics(registry: CollectorRegistry | None = None) -> HasilaMetrics:
             "Unix time the last article was processed (wall clock of the worker).",
             **kw,
         ),
+        stalls=Counter(
+            "stalls",
+            "Partitions found stalled: records waiting, committed offset frozen (HASILA_STALL_SECONDS).",
+            ["topic", "partition"],
+            **kw,
+        ),
+        worker_start_time=Gauge(
+            "worker_start_time_seconds",
+            "Unix time this worker process started: its changes count restarts (watchdog, crashes).",
+            **kw,
+        ),
     )
+    metrics.worker_start_time.set_to_current_time()
     for admin1 in sorted(ADMIN1):
         metrics.mass_casualty_incidents.labels(admin1)
     return metrics
@@ -277,6 +295,8 @@ def metric_names(registry: CollectorRegistry | None = None) -> set[str]:
         metrics.incidents,
         metrics.mass_casualty_incidents,
         metrics.last_article_timestamp,
+        metrics.stalls,
+        metrics.worker_start_time,
     ):
         for family in collector.describe():
             names.add(family.name)
