@@ -92,6 +92,8 @@ def test_every_alert_has_a_firing_and_a_silent_unit_test():
         "HasilaConsumerLagGrowing",
         "HasilaPartitionStuck",
         "HasilaDeadLettersRising",
+        "HasilaWorkerStalled",
+        "HasilaWorkerRestarting",
     } <= alerts
     fires: set[str] = set()
     silent: set[str] = set()
