@@ -60,6 +60,11 @@ def _debug_hooks(rt: object) -> None:
       first snapshot. Separates Python-heap growth from native memory (RocksDB, malloc).
     * ``HASILA_MALLOC_TRIM=<seconds>``: call glibc ``malloc_trim(0)`` that often, returning
       freed heap pages to the OS (a diagnostic for fragmentation; see docs/benchmarks/pipeline.md).
+    * ``HASILA_DEBUG_PAUSE=<topic>@<seconds>``: fault injection for the stall watchdog's test.
+      Once the worker has committed input of the logical ``<topic>`` (``casualties.mentions``),
+      wait ``<seconds>``, then pause fetching from its partitions the way Faust leaves a stalled
+      worker's (out of the fetcher's active set, in its paused set). The watchdog
+      (``HASILA_STALL_SECONDS``) must then end the worker with status 75.
     """
     app = rt.app  # type: ignore[attr-defined]
     profile_to = os.environ.get("HASILA_PROFILE")
@@ -95,6 +100,9 @@ def _debug_hooks(rt: object) -> None:
                 lines += [f"  {s}" for s in stats]
             with open(trace_to, "a", encoding="utf-8") as out:
                 out.write("\n".join(lines) + "\n")
+    pause = os.environ.get("HASILA_DEBUG_PAUSE")
+    if pause:
+        _pause_hook(rt, pause)
     trim_every = os.environ.get("HASILA_MALLOC_TRIM")
     if trim_every:
         import ctypes
@@ -104,3 +112,31 @@ def _debug_hooks(rt: object) -> None:
         @app.timer(float(trim_every))
         async def malloc_trim() -> None:
             libc.malloc_trim(0)
+
+
+def _pause_hook(rt: object, spec: str) -> None:
+    """``HASILA_DEBUG_PAUSE=<topic>@<seconds>``: see :func:`_debug_hooks`."""
+    from .topology import TOPICS, topic_name
+
+    logical, _, after = spec.partition("@")
+    if logical not in TOPICS or not after:
+        raise ValueError(f"HASILA_DEBUG_PAUSE={spec!r}: use <logical topic>@<seconds>")
+    delay = float(after)
+    app = rt.app  # type: ignore[attr-defined]
+    name = topic_name(rt.settings.topic_prefix, TOPICS[logical])  # type: ignore[attr-defined]
+
+    @app.task
+    async def debug_pause() -> None:
+        consumer = app.consumer
+        while True:
+            await asyncio.sleep(0.5)
+            committed = getattr(consumer, "_committed_offset", {})
+            try:
+                if any(tp.topic == name and committed.get(tp) for tp in consumer.assignment()):
+                    break
+            except Exception:  # consumer not started yet: an escaping exception stops the app
+                continue
+        await asyncio.sleep(delay)
+        tps = {tp for tp in consumer.assignment() if tp.topic == name}
+        consumer.pause_partitions(tps)
+        log.warning("HASILA_DEBUG_PAUSE: paused %s", sorted(f"{tp.topic}[{tp.partition}]" for tp in tps))

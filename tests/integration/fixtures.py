@@ -63,6 +63,7 @@ class Deployment:
         proc = subprocess.Popen([sys.executable, "-m", "streams", "worker"], env=self.env(index, port),
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         proc.web_port = port  # type: ignore[attr-defined]
+        proc.index = index  # type: ignore[attr-defined]
         self.workers.append(proc)
         if wait:
             wait_ready(proc, port, self.base_dir / f"worker-{index}.log")

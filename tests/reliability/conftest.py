@@ -10,7 +10,7 @@ from streams.batch import run_batch
 from tests.integration.fixtures import Deployment
 
 from .corpus import corpus_lines
-from .harness import standing, totals
+from .harness import STALL_SECONDS, standing, totals
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +26,9 @@ def expected(corpus):
 
 
 def new_deployment(bootstrap: str, base_dir, **kwargs) -> Deployment:
+    """A fresh deployment whose workers' watchdog exits on a 30 s stall (the default is 120 s)."""
     tag = uuid.uuid4().hex[:8]
     return Deployment(
-        bootstrap=bootstrap, prefix=f"r{tag}.", app_id=f"hasila-r{tag}", base_dir=base_dir, **kwargs
+        bootstrap=bootstrap, prefix=f"r{tag}.", app_id=f"hasila-r{tag}", base_dir=base_dir,
+        extra_env={"HASILA_STALL_SECONDS": str(STALL_SECONDS), "HASILA_STALL_ACTION": "exit"}, **kwargs
     )

@@ -172,37 +172,54 @@ async def wait_for_match(
         await asyncio.sleep(3)
 
 
-async def no_progress(dep: Deployment, out: Outcome, seconds: float) -> bool:
-    """The output topics did not grow for ``seconds`` (a stalled worker, not a slow one)."""
-    before = (len(out.incidents), len(out.aggregates))
-    await asyncio.sleep(seconds)
-    after = (len(await snapshot(dep.bootstrap, dep.topic("casualties.incidents"))),
-             len(await snapshot(dep.bootstrap, dep.topic("casualties.aggregates"))))
-    return after == before
+#: Exit status of a worker whose watchdog found a stall (streams.app.STALL_EXIT_STATUS).
+STALL_EXIT = 75
+#: The reliability runs' stall threshold (HASILA_STALL_SECONDS; production default 120).
+STALL_SECONDS = 30
 
 
-async def match_or_restart_stalled(
-    dep: Deployment, exp_incidents: dict, exp_totals: dict, *, worker: subprocess.Popen, index: int,
-    label: str, timeout: float, settle: float = 5.0,
-) -> tuple[Outcome, subprocess.Popen | None]:
-    """Wait for the undisturbed result; if ``worker`` (number ``index``) stalled instead, restart it.
+def supervise(dep: Deployment, index: int, label: str) -> int:
+    """Restart worker ``index`` if its watchdog ended it (status 75), as its supervisor would.
+
+    Returns how many restarts that took (0 or 1). A worker that exited with any other status
+    died on its own, which fails the test.
+    """
+    current = next((p for p in reversed(dep.workers) if getattr(p, "index", None) == index), None)
+    if current is None or current.poll() is None:
+        return 0
+    assert current.returncode == STALL_EXIT, (
+        f"[{label}] worker-{index} died on its own (status {current.returncode}):\n"
+        + log_tails(dep, [index]))
+    print(f"\n[{label}] STALLED: worker-{index}'s watchdog ended it; restarting it\n"
+          + log_tails(dep, [index], lines=8, grep="STALL"))
+    dep.start_worker(index)
+    return 1
+
+
+async def match_supervised(
+    dep: Deployment, exp_incidents: dict, exp_totals: dict, *, indexes: Iterable[int], label: str,
+    timeout: float, settle: float = 5.0,
+) -> tuple[Outcome, int]:
+    """Wait for the undisturbed result while supervising the workers; returns it and the restarts.
 
     The stall is the open liveness bug of docs/reliability.md ("Open"): after a rebalance a
     worker sometimes stops receiving records, idle, with its agents waiting for input. The
-    remedy is the one the ``HasilaPartitionStuck`` alert advises (restart the worker); the
-    exact result is still required afterwards, so a lost or double-counted record fails the
-    test. Returns the outcome and the restarted worker (None when no remedy was needed; the
-    test prints ``STALLED`` otherwise).
+    worker's own watchdog (streams/watchdog.py, ``HASILA_STALL_SECONDS``) must notice it and
+    exit with status 75; this loop plays the supervisor and starts it again. The exact
+    result is still required afterwards, so a lost or double-counted record fails the test,
+    and so does a stall the watchdog misses (no match by the deadline).
     """
-    out = await wait_for_match(dep, exp_incidents, exp_totals, timeout=timeout, settle=settle)
-    if out.matched or not await no_progress(dep, out, seconds=30):
-        return out, None
-    print(f"\n[{label}] STALLED: worker-{index} stopped processing; restarting it\n"
-          + log_tails(dep, [index]))
-    stop(worker)
-    restarted = await asyncio.to_thread(dep.start_worker, index)
-    out = await wait_for_match(dep, exp_incidents, exp_totals, timeout=180, settle=settle)
-    return out, restarted
+    started = time.monotonic()
+    restarts = 0
+    while True:
+        remaining = timeout - (time.monotonic() - started)
+        out = await wait_for_match(dep, exp_incidents, exp_totals, timeout=min(10.0, max(0.0, remaining)),
+                                   settle=settle)
+        if out.matched or remaining <= 0:
+            out.seconds = time.monotonic() - started
+            return out, restarts
+        for index in indexes:
+            restarts += await asyncio.to_thread(supervise, dep, index, label)
 
 
 async def feed(dep: Deployment, lines: list[bytes], chunk: int = 150, pause: float = 0.5) -> None:
@@ -231,10 +248,11 @@ def stop(proc: subprocess.Popen) -> None:
         sigkill(proc)
 
 
-def log_tails(dep: Deployment, indexes: Iterable[int], lines: int = 30) -> str:
-    """The end of each worker's log, without Faust's "producer buffer full" chatter."""
+def log_tails(dep: Deployment, indexes: Iterable[int], lines: int = 30, grep: str = "") -> str:
+    """The end of each worker's log (only lines with ``grep``), without Faust's buffer chatter."""
     out = []
     for i in indexes:
-        kept = [x for x in dep.log_tail(i, 2000).splitlines() if "producer buffer full" not in x]
+        kept = [x for x in dep.log_tail(i, 2000).splitlines()
+                if "producer buffer full" not in x and grep in x]
         out.append(f"--- worker-{i} log tail ---\n" + "\n".join(kept[-lines:]))
     return "\n".join(out)

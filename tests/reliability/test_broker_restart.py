@@ -12,7 +12,7 @@ import pytest
 from streams.broker import LocalBroker, find_free_port_block
 
 from .conftest import new_deployment
-from .harness import diff, feed, log_tails, standing, totals, version_conflicts, wait_for_match
+from .harness import diff, feed, log_tails, match_supervised, standing, totals, version_conflicts
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
@@ -51,7 +51,9 @@ async def test_broker_restart_mid_stream_changes_nothing(own_broker, tmp_path, c
             if dep.workers[-1].poll() is not None:
                 restarts += 1
                 await asyncio.to_thread(dep.start_worker, 0)
-        out = await wait_for_match(dep, exp_incidents, exp_totals, timeout=240, settle=5)
+        out, stalls = await match_supervised(dep, exp_incidents, exp_totals, indexes=[0],
+                                             label=f"broker restart seed={seed}", timeout=240)
+        restarts += stalls
         print(
             f"\n[broker restart seed={seed}] {len(corpus)} articles, 1 broker stop/start, "
             f"worker restarts by supervisor: {restarts}, match={out.matched} after {out.seconds:.0f}s; "

@@ -13,7 +13,7 @@ from .harness import (
     diff,
     feed,
     log_tails,
-    match_or_restart_stalled,
+    match_supervised,
     sigkill,
     standing,
     totals,
@@ -38,15 +38,13 @@ async def test_killed_worker_partitions_move_without_loss_or_double_count(
         assert victim.poll() is None, "worker 1 died on its own:\n" + log_tails(dep, [1])
         sigkill(victim)
         await feeding
-        survivor = dep.workers[0]
-        out, restarted = await match_or_restart_stalled(
-            dep, exp_incidents, exp_totals, worker=survivor, index=0, label=f"rebalance seed={seed}",
-            timeout=150)
-        stalled = restarted is not None
-        survivor = restarted or survivor
+        out, stalls = await match_supervised(
+            dep, exp_incidents, exp_totals, indexes=[0], label=f"rebalance seed={seed}", timeout=210)
+        survivor = next(p for p in reversed(dep.workers) if p.index == 0)
         print(
             f"\n[rebalance seed={seed}] {len(corpus)} articles, 2 workers, 1 SIGKILLed, "
-            f"stalled={stalled}, match={out.matched} after {out.seconds:.0f}s of waiting; {out.counts()}"
+            f"watchdog restarts={stalls}, match={out.matched} after {out.seconds:.0f}s of waiting; "
+            f"{out.counts()}"
         )
         assert out.matched, (
             f"seed {seed}: after the rebalance the stream differs from the batch run\nincidents: "
