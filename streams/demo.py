@@ -12,6 +12,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -35,6 +36,50 @@ def _wait_http(url: str, timeout: float) -> bool:
             pass
         time.sleep(0.5)
     return False
+
+
+class _SupervisedWorker:
+    """The demo's worker child, started again when its stall watchdog ends it (status 75).
+
+    What compose (``restart: unless-stopped``) and Kubernetes do for a deployed worker; any
+    other exit is left alone, so a real failure stays visible.
+    """
+
+    def __init__(self, env: dict[str, str], log_path: Path, argv: list[str] | None = None) -> None:
+        self.env, self.log_path = env, log_path
+        self.argv = argv or [sys.executable, "-m", "streams", "worker"]
+        self.restarts = 0
+        self.proc = self._spawn()
+        self.stopping = False
+        threading.Thread(target=self._watch, name="hasila-demo-supervisor", daemon=True).start()
+
+    def _spawn(self) -> subprocess.Popen:
+        with self.log_path.open("ab") as log:
+            return subprocess.Popen(self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+
+    def _watch(self) -> None:
+        from .app import STALL_EXIT_STATUS
+
+        while not self.stopping:
+            status = self.proc.wait()
+            if self.stopping or status != STALL_EXIT_STATUS:
+                return
+            print(f"\nhasila demo: the worker's watchdog found a stall (see {self.log_path}); "
+                  "restarting it", file=sys.stderr, flush=True)
+            self.proc = self._spawn()
+            self.restarts += 1
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def stop(self) -> None:
+        self.stopping = True
+        self.proc.terminate()
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
 
 
 async def _replay_and_watch(settings: Settings, duration: float, rate: float) -> None:
@@ -64,9 +109,7 @@ def run_demo(settings: Settings, *, duration: float = 60.0, keep_running: bool =
     settings = Settings.from_env(env)
     log_path = Path(".hasila/worker.log")
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("ab") as log:
-        worker = subprocess.Popen([sys.executable, "-m", "streams", "worker"], env=env,
-                                  stdout=log, stderr=subprocess.STDOUT)
+    worker = _SupervisedWorker(env, log_path)
     base = f"http://{settings.web_bind}:{settings.web_port}"
     try:
         print(f"Starting a worker (log: {log_path}) ...", flush=True)
@@ -83,10 +126,6 @@ def run_demo(settings: Settings, *, duration: float = 60.0, keep_running: bool =
             print(f"Worker (pid {worker.pid}) and Kafka keep running; "
                   "stop them with `kill {worker.pid}` and `hasila broker stop`.")
         else:
-            worker.terminate()
-            try:
-                worker.wait(30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            worker.stop()
             broker.stop()
     return 0
