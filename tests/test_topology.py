@@ -50,6 +50,9 @@ def test_settings_from_env_and_redaction():
     assert "s3cret" not in repr(s) and s.redacted()["sasl_password"] == "***"
     assert (s.batch_max, s.batch_wait_ms) == (500, 50)
     assert Settings.from_env({"HASILA_BATCH_WAIT_MS": "200"}).batch_wait_ms == 200
+    stall = Settings.from_env({"HASILA_STALL_SECONDS": "30", "HASILA_STALL_ACTION": "LOG"})
+    assert (stall.stall_seconds, stall.stall_action) == (30, "log")
+    assert (Settings().stall_seconds, Settings().stall_action) == (120, "exit")
 
 
 def test_settings_reject_bad_values():
@@ -58,6 +61,7 @@ def test_settings_reject_bad_values():
     for env in ({"HASILA_PARTITIONS": "zero"}, {"HASILA_PARTITIONS": "0"},
                 {"HASILA_TOPIC_PREFIX": "bad prefix!"}, {"HASILA_STORE": "redis://"},
                 {"HASILA_SECURITY_PROTOCOL": "TLS9"}, {"HASILA_BATCH_MAX": "0"},
-                {"HASILA_BATCH_WAIT_MS": "-5"}):
+                {"HASILA_BATCH_WAIT_MS": "-5"}, {"HASILA_STALL_SECONDS": "3"},
+                {"HASILA_STALL_ACTION": "reboot"}):
         with pytest.raises(ValueError):
             Settings.from_env(env)
