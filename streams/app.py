@@ -241,6 +241,11 @@ def _register_gauge_refresh(rt: Runtime, interval: float = 15.0) -> None:
 def _register_lag_timer(rt: Runtime, interval: float = 5.0) -> None:
     """Every few seconds, publish how far this worker's partitions are behind their high watermark.
 
+    Behind means from the committed offset, as Kafka's own tools count consumer lag: records
+    fetched but not yet processed (up to a fetch buffer's worth) are still waiting, and a
+    worker stalled with a full buffer must not look caught up to ``HasilaPartitionStuck``.
+    The fetch position stands in for a partition with no committed offset yet.
+
     Only Hasila's own topics count: the assignment also holds the tables' changelog partitions,
     which the worker reads only while recovering, so their "lag" grew with every table write
     (the soak saw a gauge of 200,000 with an external lag of 200).
@@ -256,8 +261,11 @@ def _register_lag_timer(rt: Runtime, interval: float = 5.0) -> None:
         if not assigned:
             return
         highwaters = await consumer.highwaters(*assigned)
+        committed = getattr(consumer, "_committed_offset", {})
         for tp in assigned:
-            position = await consumer.position(tp)
+            position = committed.get(tp)
+            if position is None:
+                position = await consumer.position(tp)
             high = highwaters.get(tp)
             if position is None or high is None:
                 continue

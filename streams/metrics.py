@@ -237,7 +237,10 @@ def build_metrics(registry: CollectorRegistry | None = None) -> HasilaMetrics:
             **kw,
         ),
         consumer_lag=Gauge(
-            "consumer_lag", "Messages behind the high watermark.", ["topic", "partition"], **kw
+            "consumer_lag",
+            "Messages between the committed offset and the high watermark.",
+            ["topic", "partition"],
+            **kw,
         ),
         casualties=Gauge(
             "casualties",
