@@ -306,6 +306,9 @@ def worker_state(app: Any, tps: Any = ()) -> dict[str, Any]:
         "paused": pick("_paused_partitions"),
         "buffered": pick("_buffered_partitions"),
         "unacked": len(getattr(consumer, "_unacked_messages", ()) or ()),
+        "unacked_sample": _safe(lambda: sorted(
+            f"{m.tp.topic}[{m.tp.partition}]@{m.offset} refs={m.refcount} acked={m.acked}"
+            for m in list(consumer._unacked_messages))[:12]),
         "recovery_active_remaining": _safe(recovery.active_remaining_total) if recovery else None,
         "producer_pending": pending.qsize() if pending is not None else None,
         "channels": {
@@ -367,11 +370,12 @@ def _register_watchdog(rt: Runtime, interval: float = 5.0) -> None:
             rt.metrics.stall(tp.topic.removeprefix(rt.settings.topic_prefix), tp.partition)
         log.error(
             "STALL: %d partition(s) have records waiting and no committed progress for %.0f s: "
-            "%s; worker state: %s; action: %s",
+            "%s; worker state: %s; action: %s\n%s",
             len(stalled), watch.stalled_for(now, stalled[0]),
             ", ".join(f"{tp.topic}[{tp.partition}] committed={offsets[tp][0]} high={offsets[tp][1]}"
                       for tp in stalled),
             worker_state(rt.app, stalled), rt.settings.stall_action,
+            _safe(rt.app.agents.human_tracebacks),  # where each agent waits: the open question
         )
         if rt.settings.stall_action == "exit":
             for handler in logging.getLogger().handlers + log.handlers:
