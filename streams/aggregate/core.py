@@ -146,10 +146,12 @@ class Aggregator:
     def apply(self, incident: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Apply one incident version; return the aggregate records whose values changed.
 
-        A version at or below the one already applied changes nothing and
-        returns the current records of the keys that incident touched, so
-        re-emitting after a crash is harmless. Raises :class:`InvalidIncident`
-        for a record the aggregation cannot use (the caller dead-letters it).
+        A version below the one already applied, or the same version with the same
+        contribution, changes nothing and returns the current records of the keys that
+        incident touched, so re-emitting after a crash is harmless. The same version with
+        another contribution replaces it (docs/reliability.md, "Versions after a replay").
+        Raises :class:`InvalidIncident` for a record the aggregation cannot use (the caller
+        dead-letters it).
         """
         incident_id = incident.get("incident_id")
         version = incident.get("version")
@@ -163,10 +165,16 @@ class Aggregator:
 
         ckey = f"c|{incident_id}"
         previous = self.store.get(ckey)
-        if previous is not None and version <= previous["version"]:
+        new_cells = contribution_of(incident) if previous is None or version >= previous["version"] else None
+        if previous is not None and (
+            version < previous["version"]
+            or (version == previous["version"] and new_cells == previous["cells"])
+        ):
             return [r for r in (self.record(k) for k in previous.get("touched", [])) if r]
-
-        new_cells = contribution_of(incident)
+        # An equal version with another contribution is applied: the later record wins. After a
+        # dedup crash its replay can reach a version number again along another order of its
+        # two inputs (mentions, references), and the replayed lineage is the one that goes on.
+        assert new_cells is not None
         old_cells: Mapping[str, Cell] = previous["cells"] if previous is not None else {}
         deltas = _diff(old_cells, new_cells)
 

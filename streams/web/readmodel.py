@@ -196,10 +196,16 @@ class ReadModel:
             return False
         version = record.get("version", 0)
         current = self._incidents.get(incident_id)
-        if current is not None and current.get("version", 0) >= version:
-            return False
-        if current is None and self._gone.get(incident_id, -1) >= version:
-            return False
+        if current is not None:
+            known = current.get("version", 0)
+            # Equal versions: the later record wins when it differs (a dedup replay can reach a
+            # version number again along another input order; docs/reliability.md).
+            if known > version or (known == version and current == record):
+                return False
+        else:
+            gone = self._gone.get(incident_id, -1)
+            if gone > version or (gone == version and record.get("status") == "merged"):
+                return False
         self.updates += 1
         if record.get("status") == "merged":
             self._incidents.pop(incident_id, None)

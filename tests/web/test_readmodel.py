@@ -21,6 +21,21 @@ def test_latest_version_wins_and_older_versions_are_ignored():
     assert m.regions()[0]["killed"] == 9
 
 
+def test_an_incident_version_reached_again_with_other_content_replaces_the_first():
+    """A dedup replay can emit a version number again with other content (docs/reliability.md):
+    the later record wins; an identical copy is not an update."""
+    m = ReadModel()
+    assert m.apply_incident(incident("i1", count=3, version=2))
+    assert not m.apply_incident(incident("i1", count=3, version=2))
+    assert m.apply_incident(incident("i1", count=7, version=2))
+    assert m.incident("i1")["count_best"] == 7
+    assert not m.apply_incident(incident("i1", count=1, version=1))
+    # merged at v3, then the replayed lineage's active v3: the later record brings it back
+    assert m.apply_incident(incident("i1", count=0, version=3, status="merged"))
+    assert not m.apply_incident(incident("i1", count=0, version=3, status="merged"))
+    assert m.apply_incident(incident("i1", count=7, version=3))
+
+
 def test_no_period_uses_the_all_bucket_and_a_period_sums_day_buckets():
     m = ReadModel()
     m.apply_many(
