@@ -444,9 +444,7 @@ def _extract(article: Mapping[str, Any]) -> tuple[list[dict[str, Any]], Analysis
             place = _choose_place(h, sent, ctx, places, place_starts, title_end, full)
             found.append((h, sent, place, date))
 
-    found = [
-        it for it in found if not _HEDGED.search(full, max(it[1].start, it[0].start - 30), it[0].start + 1)
-    ]
+    found = [it for it in found if not _hedged(full, max(it[1].start, it[0].start - 30), it[0].start + 1)]
     found = _remainder(found, full)
     found = _same_attack(found, full)
     kept = _one_per_event(found, title_end, _headlines(full, sents, title_end))
@@ -829,6 +827,17 @@ def _remainder(found: list, full: str) -> list:
 _HEDGED = re.compile(
     r"(?:انباء|معلومات غير مؤكده|انباء غير مؤكده) (?:عن|بـ?) ?\S*$|unconfirmed reports? of \S*$"
 )
+# every match of _HEDGED holds one of these words
+_HEDGE_WORDS = ("انباء", "معلومات", "unconfirmed")
+
+
+def _hedged(full: str, lo: int, hi: int) -> bool:
+    """``_HEDGED`` matches within ``full[lo:hi]`` (a substring pre-check first: the regex tries
+    every offset of the window, and nearly no window holds one of its words)."""
+    window = full[lo:hi]
+    return any(map(window.__contains__, _HEDGE_WORDS)) and _HEDGED.search(full, lo, hi) is not None
+
+
 _SAME_ATTACK = re.compile(
     r"\b(?:other|more|another|additional)\b.{0,40}\b(?:in|by|during) the same "
     r"(?:attack|strike|raid|bombardment|shelling|explosion|blast|incident|massacre)|"

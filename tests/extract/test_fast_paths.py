@@ -251,3 +251,99 @@ def test_inherited_place_agrees_with_the_plain_filter():
                 same = kept[bisect_left(starts, last_sent_start) : k]
                 want = max(same, key=lambda p: p.rank)
             assert lazy.inherited(s.start) is want
+
+
+def _mask_plain(text: str, lang: str) -> str:
+    """mask_report_days as first written: the regex on every sentence that names a day."""
+    rx = dates._AR_REPORT_DAY if lang == "ar" else dates._EN_REPORT_DAY
+    if dates._names_no_day(text, lang) or not rx.search(text):
+        return text
+    return rx.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + " " * (m.end(1) - m.start(1)), text)
+
+
+def _day_key_plain(text: str, lang: str) -> str:
+    """day_key (masked text) as first written: every day regex in turn, no word pre-check."""
+    if dates._names_no_day(text, lang):
+        return ""
+    if lang == "ar":
+        for rx, key in ((dates._AR_BEFORE_YESTERDAY, "-2"), (dates._AR_TODAY, "0"), (dates._AR_YESTERDAY, "-1")):
+            if rx.search(text):
+                return key
+        day = dates._AR_DAY.search(text)
+        if day:
+            return f"wd{dates._AR_DAYS[day.group(1)]}"
+        return "-1" if dates._AR_YESTERDAY.search(text) else ""
+    day = dates._EN_DAY.search(text)
+    if day:
+        return f"wd{dates._EN_DAYS[day.group(1)]}"
+    return "-1" if dates._EN_YESTERDAY.search(text) else ""
+
+
+def _event_date_plain(text: str, pub, lang: str) -> str:
+    """event_date (masked text) as first written."""
+    from datetime import timedelta
+
+    if dates._names_no_day(text, lang):
+        return pub.isoformat()
+    before, day_rx, yesterday, days = (
+        (dates._AR_BEFORE_YESTERDAY, dates._AR_DAY, dates._AR_YESTERDAY, dates._AR_DAYS)
+        if lang == "ar"
+        else (None, dates._EN_DAY, dates._EN_YESTERDAY, dates._EN_DAYS)
+    )
+    if before is not None and before.search(text):
+        return (pub - timedelta(days=2)).isoformat()
+    day = day_rx.search(text)
+    if day:
+        return dates._last(pub, days[day.group(1)]).isoformat()
+    if yesterday.search(text):
+        return (pub - timedelta(days=1)).isoformat()
+    return pub.isoformat()
+
+
+DAY_SENTENCES = [
+    "وقال المرصد أمس الخميس إن 3 قتلوا اول امس في القصف",
+    "وأفادت مصادر اليوم بمقتل شاب ليلة أمس، وذكرت أن آخر قتل يوم السبت",
+    "قتل عنصران أول من أمس وأصيب آخر البارحة والليلة الماضية",
+    "وأكدت الشبكة الاثنين مقتل طفل صباح اليوم الثلاثاء في الريف",
+    "نشر المرصد يوم الأحد حصيلة الأربعاء والجمعة",
+    "the observatory said on monday that 3 died last night, and told reporters yesterday",
+    "monitors reported today that a shell killed two on sunday; officials confirmed last friday",
+    "a holiday on thursday: two killed yesterday, the agency added saturday",
+]
+
+
+def test_day_functions_agree_with_the_plain_regexes():
+    pub = dates.publication_date("2024-05-15")
+    texts = [normalize_text(t) for t in DAY_SENTENCES] + [
+        text[s.start : s.end] for text in _texts(15, 300) for s in sentences(text)
+    ]
+    named = 0
+    for st in texts:
+        for lang in ("ar", "en"):
+            masked = dates.mask_report_days(st, lang)
+            assert masked == _mask_plain(st, lang)
+            assert dates.day_key(masked, lang, masked=True) == _day_key_plain(masked, lang)
+            assert dates.event_date(masked, pub, lang, masked=True) == _event_date_plain(masked, pub, lang)
+            named += dates.day_key(masked, lang, masked=True) != ""
+    assert named > 50  # the comparison covered sentences that name a day
+
+
+def test_report_verb_cores_cover_every_reporting_verb():
+    for rx, cores in ((dates._AR_REPORT_DAY, dates._AR_REPORT_CORES), (dates._EN_REPORT_DAY, dates._EN_REPORT_CORES)):
+        verbs = rx.pattern.split("(?:", 1)[1].split(")", 1)[0].split("|")
+        assert len(verbs) >= 8
+        assert all(any(c in v for c in cores) for v in verbs), verbs
+
+
+def test_hedge_pre_check_agrees_with_the_regex():
+    extra = ["وأنباء عن 5 قتلى", "انباء غير مؤكده بـ3", "معلومات غير مؤكدة عن", "unconfirmed reports of 3 dead", "of"]
+    rnd = random.Random(16)
+    texts = _texts(16) + [normalize_text(" ".join(rnd.choice(extra) for _ in range(12))) for _ in range(100)]
+    hits = 0
+    for text in texts:
+        for hi in range(1, len(text) + 1, 2):
+            lo = max(0, hi - 31)
+            plain = art._HEDGED.search(text, lo, hi) is not None
+            assert art._hedged(text, lo, hi) == plain
+            hits += plain
+    assert hits > 20
