@@ -277,8 +277,8 @@ def _literal_heads(items: Any) -> tuple[list[str], bool]:
 
 @lru_cache(maxsize=2)
 def _cumulative_heads(lang: str) -> tuple[str, ...] | None:
-    """What every cumulative-statistic match of ``lang`` starts with (a substring pre-check
-    before the regex), or None when the patterns do not allow one."""
+    """Literal strings one of which every cumulative-statistic match of ``lang`` starts with
+    (zero-width boundaries before them aside), or None when the patterns do not allow them."""
     rx = _cumulative_re(lang)
     try:
         parsed = _sre_parser.parse(rx.pattern, rx.flags & ~re.UNICODE)
@@ -289,36 +289,56 @@ def _cumulative_heads(lang: str) -> tuple[str, ...] | None:
     heads, _whole = _literal_heads(parsed.data)
     if not all(heads):
         return None
-    # a head that contains a shorter head adds nothing to the test
-    uniq = sorted(set(heads), key=len)
-    return tuple(h for i, h in enumerate(uniq) if not any(u in h for u in uniq[:i]))
+    return tuple(sorted(set(heads)))
+
+
+def _common_prefix(words: list[str]) -> str:
+    """The longest prefix all ``words`` share (that of the first and last in sorted order)."""
+    first, last = min(words), max(words)
+    k = 0
+    while k < len(first) and first[k] == last[k]:
+        k += 1
+    return first[:k]
 
 
 @lru_cache(maxsize=2)
-def _cumulative_groups(lang: str) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
-    """The heads of :func:`_cumulative_heads` grouped by their first word ("خلال" opens 14 of
-    the Arabic ones): a head occurs only where its group's word does, so one substring test
-    rules a whole group out. A group of one is keyed by its head."""
+def _cumulative_keys(lang: str) -> tuple[str, ...] | None:
+    """Few strings one of which every cumulative-statistic match of ``lang`` starts with: the
+    heads (less those another head is a prefix of) grouped by their first word; a group of
+    many ("خلال" opens 19 of the Arabic ones) stands as the prefix its heads share ("خلال "),
+    a group of four or fewer as its heads ("the whole war" ...: not every "the ")."""
     heads = _cumulative_heads(lang)
     if heads is None:
         return None
     groups: dict[str, list[str]] = {}
     for h in heads:
-        groups.setdefault(h.split(" ", 1)[0] or h, []).append(h)
-    return tuple((k if len(v) > 1 else v[0], tuple(v)) for k, v in groups.items())
+        if not any(h.startswith(g) for g in heads if g != h):
+            groups.setdefault(h.split(" ", 1)[0] or h, []).append(h)
+    keys: list[str] = []
+    for group in groups.values():
+        keys.extend(group if len(group) <= 4 else [_common_prefix(group)])
+    return tuple(keys)
 
 
 def _cumulative(stext: str, lang: str, cumulative_re: re.Pattern[str]) -> bool:
-    """``cumulative_re`` matches ``stext`` (a substring pre-check first: most sentences state
-    no statistic)."""
-    groups = _cumulative_groups(lang)
-    if groups is not None:
-        for key, heads in groups:
-            if key in stext and any(map(stext.__contains__, heads)):  # the inner loop runs in C
-                break
-        else:
-            return False
-    return cumulative_re.search(stext) is not None
+    """``cumulative_re`` matches ``stext``.
+
+    Every match starts where one of :func:`_cumulative_keys` occurs, so the regex is tried
+    only there (``match`` at an offset reads the text before it for ``\\b`` as ``search``
+    does), not at every offset: most sentences hold no key, and a sentence that holds one
+    ("in ", "خلال ") holds it once or twice. The search over the whole sentence cost 2.6 us
+    (English) to 8-22 us (Arabic, when a key occurred)."""
+    keys = _cumulative_keys(lang)
+    if keys is None:
+        return cumulative_re.search(stext) is not None
+    match, find = cumulative_re.match, stext.find
+    for key in keys:
+        i = find(key)
+        while i >= 0:
+            if match(stext, i) is not None:
+                return True
+            i = find(key, i + 1)
+    return False
 
 
 def article_text(article: Mapping[str, Any]) -> str:

@@ -347,3 +347,33 @@ def test_hedge_pre_check_agrees_with_the_regex():
             assert art._hedged(text, lo, hi) == plain
             hits += plain
     assert hits > 20
+
+
+STATISTICS = [
+    "وثق المرصد السوري مقتل 90 شخصا خلال الاشهر الماضيه",
+    "قتل 40 منذ مطلع العام ومنذ 2011 وحصيله الشهر 5",
+    "في الاونه الاخيره ومع مرور عامين على النزاع السوري",
+    "قتلى الموسم وموسم الحصاد والسنوات الماضيه وانطلاقه الثوره",
+    "وخلال الايام وخلال السنه قتل 3",
+    "since the start of the war, 120 died; since the 15th, more",
+    "in the past three months and during 2 weeks 40 were killed",
+    "within a year, over the last years; in the period the whole war and the entire conflict",
+    "the within-city fighting in 3 days",
+]
+
+
+def test_cumulative_tried_at_its_keys_agrees_with_the_search():
+    sentences_ = [normalize_text(t) for t in STATISTICS]
+    sentences_ += [text[s.start : s.end] for text in _texts(17, 300) for s in sentences(text)]
+    found = 0
+    for lang in ("ar", "en"):
+        rx, keys = _cumulative_re(lang), art._cumulative_keys(lang)
+        assert keys is not None and all(keys)
+        for st in sentences_:
+            plain = rx.search(st) is not None
+            assert art._cumulative(st, lang, rx) == plain, st
+            found += plain
+            # what the fast path relies on: every match starts where a key occurs
+            for m in rx.finditer(st):
+                assert any(st.startswith(k, m.start()) for k in keys), (st, m.group())
+    assert found > 15
