@@ -594,11 +594,13 @@ def _quoted(full: str, p: Place) -> bool:
     return seg.count('"') % 2 == 1 or seg.count("«") > seg.count("»")
 
 
-def _hometown(sent: Sentence, full: str, p: Place, words: bool = True) -> bool:
+def _hometown(sent: Sentence, full: str, p: Place, words: bool = True, directions: bool = True) -> bool:
     """A place that says where a victim comes from, not where the event was
     ("ينحدر أحدهما من مدينة جسر الشغور", "من أبناء بلدة", "a native of"), or a distance's
     reference point ("قرية X (40 كم شمال حماة)"). ``words=False``: the caller found no
-    origin or flight word in the sentence (then only the distance is looked at)."""
+    origin or flight word in the sentence (then only the distance is looked at);
+    ``directions=False``: no compass word either (then not even that: every distance holds
+    one)."""
     near = max(sent.start, p.start - 40)
     lo = max(sent.start, p.start - 140)
     # an origin word in the last 40 characters is one in the last 140: one scan tells both
@@ -607,7 +609,7 @@ def _hometown(sent: Sentence, full: str, p: Place, words: bool = True) -> bool:
         _ORIGIN.search(full, near, p.start) is not None or _ORIGIN_CHAIN.search(full, lo, p.start) is not None
     ):
         return True
-    if _REFERENCE.search(full[near : p.start]) is not None:
+    if directions and _REFERENCE.search(full[near : p.start]) is not None:
         return True
     if not words:
         return False
@@ -617,6 +619,9 @@ def _hometown(sent: Sentence, full: str, p: Place, words: bool = True) -> bool:
     return _destination(full, lo, p.start)
 
 
+# the compass words, one of which every match of _REFERENCE holds (a trie: one branch per letter)
+_DIRECTIONS = ("شمال", "جنوب", "شرق", "غرب", "north", "south", "east", "west")
+_DIRECTION_ANY = re.compile(_trie([[re.escape(ch) for ch in w] for w in _DIRECTIONS])).search
 # _ORIGIN's words as a trie, for the existence test (same matches, one branch per letter)
 _ORIGIN_ANY = re.compile(_trie([[re.escape(ch) for ch in w] for w in _ORIGIN.pattern[1:-1].split("|")]))
 
@@ -745,12 +750,13 @@ def _choose_place(
         a, b = sent.start, sent.end
         casualty = _CASUALTY_ANY(full, a, b) is not None  # a casualty word (_overlaps_hit)
         words = _ORIGIN_ANY.search(full, a, b) is not None or _FLIGHT.search(full, a, b) is not None
+        directions = _DIRECTION_ANY(full, a, b) is not None  # a distance (_REFERENCE) needs one
         inside = [
             p
             for p in places[lo:hi]
             if p.end <= b
             and not (casualty and _overlaps_hit(p, sent))
-            and not _hometown(sent, full, p, words)
+            and not _hometown(sent, full, p, words, directions)
         ]
         ctx.inside = (sent, lo, hi, inside)
     if inside:
@@ -897,6 +903,8 @@ def _same_attack(found: list, full: str) -> list:
 
 def _headlines(full: str, sents: list[Sentence], title_end: int) -> set[int]:
     """Indices of the headline's sentences and of body sentences that repeat them word for word."""
+    if title_end <= 0:
+        return set()  # no headline (no sentence starts before offset 0)
     heads = {full[s.start : s.end] for s in sents if s.start < title_end}
     return {s.index for s in sents if s.start < title_end or (heads and full[s.start : s.end] in heads)}
 

@@ -186,12 +186,14 @@ def test_hometown_agrees_with_the_plain_test():
             # what _choose_place tests once per sentence
             words = art._ORIGIN_ANY.search(text, s.start, s.end) or art._FLIGHT.search(text, s.start, s.end)
             casualty = art._CASUALTY_ANY(text, s.start, s.end) is not None
+            directions = art._DIRECTION_ANY(text, s.start, s.end) is not None
             for i in range(s.start, s.end, 3):
                 for j in (i + 1, i + 4, i + 9):
                     p = art.Place(i, min(j, s.end), {})
                     plain = _hometown_plain(s, text, p)
                     assert art._hometown(s, text, p) == plain
                     assert art._hometown(s, text, p, words is not None) == plain
+                    assert art._hometown(s, text, p, words is not None, directions) == plain
                     assert casualty or not art._overlaps_hit(p, s)
 
 
@@ -377,3 +379,30 @@ def test_cumulative_tried_at_its_keys_agrees_with_the_search():
             for m in rx.finditer(st):
                 assert any(st.startswith(k, m.start()) for k in keys), (st, m.group())
     assert found > 15
+
+
+def test_every_distance_holds_a_compass_word():
+    """_choose_place skips the distance test in a sentence without a compass word."""
+    distances = ["قرية الجابر (40 كم شمال حماة)", "25 km north of hama", "10 كيلومترات الي الجنوب الغربي من", "3 miles east"]
+    rnd = random.Random(18)
+    texts = [normalize_text(t) for t in distances] + _texts(18)
+    texts += [normalize_text(" ".join(rnd.choice(distances + AR + EN) for _ in range(6))) for _ in range(100)]
+    matched = 0
+    for text in texts:
+        for hi in range(len(text) + 1):
+            for m in art._REFERENCE.finditer(text, max(0, hi - 40), hi):
+                matched += 1
+                assert art._DIRECTION_ANY(m.group()) is not None, m.group()
+    assert matched > 50
+
+
+def _headlines_plain(full: str, sents: list, title_end: int) -> set:
+    heads = {full[s.start : s.end] for s in sents if s.start < title_end}
+    return {s.index for s in sents if s.start < title_end or (heads and full[s.start : s.end] in heads)}
+
+
+def test_headlines_without_a_title_agree_with_the_plain_rule():
+    for text in _texts(19, 60):
+        sents = sentences(text)
+        for title_end in (0, -1, 1, len(text) // 3, len(text)):
+            assert art._headlines(text, sents, title_end) == _headlines_plain(text, sents, title_end)
