@@ -625,6 +625,55 @@ _DIRECTION_ANY = re.compile(_trie([[re.escape(ch) for ch in w] for w in _DIRECTI
 # _ORIGIN's words as a trie, for the existence test (same matches, one branch per letter)
 _ORIGIN_ANY = re.compile(_trie([[re.escape(ch) for ch in w] for w in _ORIGIN.pattern[1:-1].split("|")]))
 
+_CASUALTY_BIT, _ORIGIN_BIT, _FLIGHT_BIT, _DIRECTION_BIT = 1, 2, 4, 8
+_WORD_LISTS = (
+    (_CASUALTY_BIT, tuple(sorted(_CASUALTY_WORDS))),
+    (_ORIGIN_BIT, tuple(_ORIGIN.pattern[1:-1].split("|"))),
+    (_FLIGHT_BIT, tuple(_FLIGHT_WORDS.split("|"))),
+    (_DIRECTION_BIT, _DIRECTIONS),
+)
+
+
+def _word_automaton() -> Any:
+    """The words of ``_WORD_LISTS`` in one Aho-Corasick automaton (value: the bits of the
+    lists holding the word), or None without pyahocorasick."""
+    try:
+        import ahocorasick
+    except ImportError:  # pragma: no cover - a dependency of streams.places
+        return None
+    bits: dict[str, int] = {}
+    for bit, words in _WORD_LISTS:
+        for w in words:
+            bits[w] = bits.get(w, 0) | bit
+    auto = ahocorasick.Automaton()
+    for w, bit in bits.items():
+        auto.add_word(w, bit)
+    auto.make_automaton()
+    return auto
+
+
+_WORD_AC = _word_automaton()
+
+
+def _sentence_words(full: str, a: int, b: int) -> int:
+    """Which word lists place choice tests a sentence for occur in ``full[a:b]``, as bits:
+    casualty words (``_CASUALTY_ANY``), origin words (``_ORIGIN_ANY``), flight words
+    (``_FLIGHT``), compass words (``_DIRECTION_ANY``). One automaton scan of the sentence
+    instead of those four regex searches (each tried every offset of the sentence)."""
+    auto = _WORD_AC
+    if auto is None:  # pragma: no cover - pyahocorasick is a dependency
+        return (
+            (_CASUALTY_ANY(full, a, b) is not None) * _CASUALTY_BIT
+            | (_ORIGIN_ANY.search(full, a, b) is not None) * _ORIGIN_BIT
+            | (_FLIGHT.search(full, a, b) is not None) * _FLIGHT_BIT
+            | (_DIRECTION_ANY(full, a, b) is not None) * _DIRECTION_BIT
+        )
+    seen = 0
+    for _end, bit in auto.iter(full, a, b):
+        seen |= bit
+    return seen
+
+
 _LIST_GAP = re.compile(r"[^.\n;؛]{0,12}(?:\sو|^و|\band|[،,])\s*$")
 
 
@@ -748,9 +797,10 @@ def _choose_place(
         # Two tests per sentence instead of per place: every window read below lies inside
         # the sentence, so a word the whole sentence lacks is in none of them.
         a, b = sent.start, sent.end
-        casualty = _CASUALTY_ANY(full, a, b) is not None  # a casualty word (_overlaps_hit)
-        words = _ORIGIN_ANY.search(full, a, b) is not None or _FLIGHT.search(full, a, b) is not None
-        directions = _DIRECTION_ANY(full, a, b) is not None  # a distance (_REFERENCE) needs one
+        seen = _sentence_words(full, a, b)
+        casualty = seen & _CASUALTY_BIT  # a casualty word (_overlaps_hit)
+        words = seen & (_ORIGIN_BIT | _FLIGHT_BIT) != 0
+        directions = seen & _DIRECTION_BIT != 0  # a distance (_REFERENCE) needs one
         inside = [
             p
             for p in places[lo:hi]

@@ -406,3 +406,21 @@ def test_headlines_without_a_title_agree_with_the_plain_rule():
         sents = sentences(text)
         for title_end in (0, -1, 1, len(text) // 3, len(text)):
             assert art._headlines(text, sents, title_end) == _headlines_plain(text, sents, title_end)
+
+
+def test_sentence_words_agree_with_the_four_searches():
+    """_choose_place reads four word tests of a sentence from one automaton scan."""
+    rnd = random.Random(20)
+    extra = ["بجروح", "حتف", "ينحدر", "من ابناء", "نزوح", "فر ", "hometown", "fled", "north", "غرب", "x"]
+    texts = _texts(20) + [normalize_text(" ".join(rnd.choice(extra) for _ in range(8))) for _ in range(200)]
+    seen_bits = 0
+    for text in texts:
+        for a in range(0, len(text), 5):
+            for b in (a, a + 3, a + 17, a + 60, len(text)):
+                got = art._sentence_words(text, a, b)
+                seen_bits |= got
+                assert bool(got & art._CASUALTY_BIT) == (art._CASUALTY_ANY(text, a, b) is not None)
+                assert bool(got & art._ORIGIN_BIT) == (art._ORIGIN_ANY.search(text, a, b) is not None)
+                assert bool(got & art._FLIGHT_BIT) == (art._FLIGHT.search(text, a, b) is not None)
+                assert bool(got & art._DIRECTION_BIT) == (art._DIRECTION_ANY(text, a, b) is not None)
+    assert seen_bits == 15  # every list was found somewhere
