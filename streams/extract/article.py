@@ -669,7 +669,8 @@ def _sentence_words(full: str, a: int, b: int) -> int:
             | (_DIRECTION_ANY(full, a, b) is not None) * _DIRECTION_BIT
         )
     seen = 0
-    for _end, bit in auto.iter(full, a, b):
+    # (clamped: pyahocorasick reads past the string for an end beyond it, where a regex stops)
+    for _end, bit in auto.iter(full, max(a, 0), min(b, len(full))):
         seen |= bit
     return seen
 
