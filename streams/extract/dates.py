@@ -70,6 +70,27 @@ def _holds(text: str, words: tuple[str, ...]) -> bool:
     return False
 
 
+# The longest text a day regex holds before its weekday name ("on last ", "يوم "): every
+# match starts at most this far before a weekday name, so the leftmost match is found by
+# a search from that far before the first weekday name in the text (instead of from 0).
+_EN_DAY_LEAD = len("on last ")
+_AR_DAY_LEAD = len("يوم ")
+_EN_WEEKDAYS = tuple(_EN_DAYS)
+
+
+def _day_search(rx: re.Pattern[str], text: str, weekdays: tuple[str, ...], lead: int) -> re.Match[str] | None:
+    """``rx.search(text)`` for a day regex (``_EN_DAY``, ``_AR_DAY``): the same leftmost match,
+    searched from ``lead`` characters before the first weekday name (None without one)."""
+    first = -1
+    for w in weekdays:
+        i = text.find(w)
+        if i >= 0 and (first < 0 or i < first):
+            first = i
+    if first < 0:
+        return None
+    return rx.search(text, first - lead if first > lead else 0)
+
+
 def mask_report_days(text: str, lang: str) -> str:
     """``text`` with the days that date a report (not an event) blanked, same length."""
     if lang == "ar":
@@ -97,11 +118,11 @@ def day_key(text: str, lang: str, masked: bool = False) -> str:
             return "0"
         if _holds(text, _AR_YESTERDAY_WORDS) and _AR_YESTERDAY.search(text):  # "أمس السبت"
             return "-1"
-        day = _AR_DAY.search(text) if _holds(text, _AR_WEEKDAYS) else None
+        day = _day_search(_AR_DAY, text, _AR_WEEKDAYS, _AR_DAY_LEAD)
         if day:
             return f"wd{_AR_DAYS[day.group(1)]}"
     else:
-        day = _EN_DAY.search(text)  # "day" is in the text: _names_no_day
+        day = _day_search(_EN_DAY, text, _EN_WEEKDAYS, _EN_DAY_LEAD)
         if day:
             return f"wd{_EN_DAYS[day.group(1)]}"
         if _holds(text, _EN_YESTERDAY_WORDS) and _EN_YESTERDAY.search(text):
@@ -134,13 +155,13 @@ def event_date(text: str, pub: date | None, lang: str, masked: bool = False) -> 
     if lang == "ar":
         if "اول " in text and _AR_BEFORE_YESTERDAY.search(text):
             return (pub - timedelta(days=2)).isoformat()
-        day = _AR_DAY.search(text) if _holds(text, _AR_WEEKDAYS) else None
+        day = _day_search(_AR_DAY, text, _AR_WEEKDAYS, _AR_DAY_LEAD)
         if day:
             return _last(pub, _AR_DAYS[day.group(1)]).isoformat()
         if _holds(text, _AR_YESTERDAY_WORDS) and _AR_YESTERDAY.search(text):
             return (pub - timedelta(days=1)).isoformat()
     else:
-        day = _EN_DAY.search(text)
+        day = _day_search(_EN_DAY, text, _EN_WEEKDAYS, _EN_DAY_LEAD)
         if day:
             return _last(pub, _EN_DAYS[day.group(1)]).isoformat()
         if _holds(text, _EN_YESTERDAY_WORDS) and _EN_YESTERDAY.search(text):

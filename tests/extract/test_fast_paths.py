@@ -424,3 +424,23 @@ def test_sentence_words_agree_with_the_four_searches():
                 assert bool(got & art._FLIGHT_BIT) == (art._FLIGHT.search(text, a, b) is not None)
                 assert bool(got & art._DIRECTION_BIT) == (art._DIRECTION_ANY(text, a, b) is not None)
     assert seen_bits == 15  # every list was found somewhere
+
+
+def test_day_search_from_the_first_weekday_finds_the_same_match():
+    for rx, lead in ((dates._EN_DAY, dates._EN_DAY_LEAD), (dates._AR_DAY, dates._AR_DAY_LEAD)):
+        # the lead is the longest optional text before the weekday in the pattern
+        optional = re.search(r"\(\?:([^()]*)\)\?", rx.pattern).group(1).split("|")
+        assert max(map(len, optional)) == lead
+    texts = [normalize_text(t) for t in DAY_SENTENCES] + _texts(22, 300)
+    texts += ["on last monday", "xon last monday", "last  monday sunday", "يوم الاحد", "فيوم الاحد والاثنين", "mondays on monday"]
+    found = 0
+    for text in texts:
+        for rx, days, lead in (
+            (dates._EN_DAY, dates._EN_WEEKDAYS, dates._EN_DAY_LEAD),
+            (dates._AR_DAY, dates._AR_WEEKDAYS, dates._AR_DAY_LEAD),
+        ):
+            plain = rx.search(text)
+            got = dates._day_search(rx, text, days, lead)
+            assert (got and (got.span(), got.group(1))) == (plain and (plain.span(), plain.group(1))), text
+            found += plain is not None
+    assert found > 50
