@@ -13,6 +13,7 @@ from datetime import date, timedelta
 __all__ = ["day_key", "event_date", "mask_report_days", "publication_date"]
 
 _AR_DAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
+_AR_WEEKDAYS = tuple(_AR_DAYS)
 _EN_DAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 _AR_BEFORE_YESTERDAY = re.compile(r"\bاول امس\b|\bاول من امس\b")
 _AR_YESTERDAY = re.compile(r"\bامس\b|\bالليله الماضيه\b|\bليله امس\b|\bالبارحه\b")
@@ -52,10 +53,51 @@ def _names_no_day(text: str, lang: str) -> bool:
     return True
 
 
+# Every reporting verb of _AR_REPORT_DAY / _EN_REPORT_DAY holds one of these: a sentence with
+# none of them reports nothing, and the regex (which has no literal to skip ahead to) is not run.
+_AR_REPORT_CORES = ("قال", "قول", "افاد", "ذكر", "اعلن", "اكد", "اوضح", "اشار", "نشر", "اصدر", "صرح", "وثق")
+_EN_REPORT_CORES = ("said", "says", "reported", "announced", "stated", "added", "told", "confirmed")
+# Words every match of a day regex holds (the same pre-check for each regex on its own).
+_AR_YESTERDAY_WORDS = ("امس", "الليله الماضيه", "البارحه")
+_EN_YESTERDAY_WORDS = ("yesterday", "last night")
+
+
+def _holds(text: str, words: tuple[str, ...]) -> bool:
+    """One of ``words`` occurs in ``text`` (a necessary condition of the regex it guards)."""
+    for w in words:  # noqa: SIM110 (a loop: no generator in a hot path)
+        if w in text:
+            return True
+    return False
+
+
+# The longest text a day regex holds before its weekday name ("on last ", "يوم "): every
+# match starts at most this far before a weekday name, so the leftmost match is found by
+# a search from that far before the first weekday name in the text (instead of from 0).
+_EN_DAY_LEAD = len("on last ")
+_AR_DAY_LEAD = len("يوم ")
+_EN_WEEKDAYS = tuple(_EN_DAYS)
+
+
+def _day_search(rx: re.Pattern[str], text: str, weekdays: tuple[str, ...], lead: int) -> re.Match[str] | None:
+    """``rx.search(text)`` for a day regex (``_EN_DAY``, ``_AR_DAY``): the same leftmost match,
+    searched from ``lead`` characters before the first weekday name (None without one)."""
+    first = -1
+    for w in weekdays:
+        i = text.find(w)
+        if i >= 0 and (first < 0 or i < first):
+            first = i
+    if first < 0:
+        return None
+    return rx.search(text, first - lead if first > lead else 0)
+
+
 def mask_report_days(text: str, lang: str) -> str:
     """``text`` with the days that date a report (not an event) blanked, same length."""
-    rx = _AR_REPORT_DAY if lang == "ar" else _EN_REPORT_DAY
-    if _names_no_day(text, lang) or not rx.search(text):
+    if lang == "ar":
+        rx, cores = _AR_REPORT_DAY, _AR_REPORT_CORES
+    else:
+        rx, cores = _EN_REPORT_DAY, _EN_REPORT_CORES
+    if _names_no_day(text, lang) or not _holds(text, cores) or not rx.search(text):
         return text
     return rx.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + " " * (m.end(1) - m.start(1)), text)
 
@@ -68,23 +110,22 @@ def day_key(text: str, lang: str, masked: bool = False) -> str:
         text = mask_report_days(text, lang)
     if _names_no_day(text, lang):
         return ""
+    # each regex only where one of its words occurs (they have no literal to skip ahead to)
     if lang == "ar":
-        if _AR_BEFORE_YESTERDAY.search(text):
+        if "اول " in text and _AR_BEFORE_YESTERDAY.search(text):
             return "-2"
-        if _AR_TODAY.search(text):  # "اليوم الخميس": the weekday names today
+        if "اليوم" in text and _AR_TODAY.search(text):  # "اليوم الخميس": the weekday names today
             return "0"
-        if _AR_YESTERDAY.search(text):  # "أمس السبت"
+        if _holds(text, _AR_YESTERDAY_WORDS) and _AR_YESTERDAY.search(text):  # "أمس السبت"
             return "-1"
-        day = _AR_DAY.search(text)
+        day = _day_search(_AR_DAY, text, _AR_WEEKDAYS, _AR_DAY_LEAD)
         if day:
             return f"wd{_AR_DAYS[day.group(1)]}"
-        if _AR_YESTERDAY.search(text):
-            return "-1"
     else:
-        day = _EN_DAY.search(text)
+        day = _day_search(_EN_DAY, text, _EN_WEEKDAYS, _EN_DAY_LEAD)
         if day:
             return f"wd{_EN_DAYS[day.group(1)]}"
-        if _EN_YESTERDAY.search(text):
+        if _holds(text, _EN_YESTERDAY_WORDS) and _EN_YESTERDAY.search(text):
             return "-1"
     return ""
 
@@ -112,18 +153,18 @@ def event_date(text: str, pub: date | None, lang: str, masked: bool = False) -> 
     if _names_no_day(text, lang):
         return pub.isoformat()
     if lang == "ar":
-        if _AR_BEFORE_YESTERDAY.search(text):
+        if "اول " in text and _AR_BEFORE_YESTERDAY.search(text):
             return (pub - timedelta(days=2)).isoformat()
-        day = _AR_DAY.search(text)
+        day = _day_search(_AR_DAY, text, _AR_WEEKDAYS, _AR_DAY_LEAD)
         if day:
             return _last(pub, _AR_DAYS[day.group(1)]).isoformat()
-        if _AR_YESTERDAY.search(text):
+        if _holds(text, _AR_YESTERDAY_WORDS) and _AR_YESTERDAY.search(text):
             return (pub - timedelta(days=1)).isoformat()
     else:
-        day = _EN_DAY.search(text)
+        day = _day_search(_EN_DAY, text, _EN_WEEKDAYS, _EN_DAY_LEAD)
         if day:
             return _last(pub, _EN_DAYS[day.group(1)]).isoformat()
-        if _EN_YESTERDAY.search(text):
+        if _holds(text, _EN_YESTERDAY_WORDS) and _EN_YESTERDAY.search(text):
             return (pub - timedelta(days=1)).isoformat()
     return pub.isoformat()
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 
@@ -58,6 +59,41 @@ _EN_ARTICLE_SURFACE = (
     "as ",
     "ar ",
 )
+
+
+# Characters of normalised text, most frequent first (a space; Arabic letters as normalising
+# leaves them: ة→ه, ى→ي, أ/إ/آ→ا; English letters; digits and punctuation).
+_TEXT_ORDER = " اليمونرتبهعدفقسكحجشطصزخضثذغظءئ" + "etaoinshrdlcumwfgypbvkjxqz" + ".,،\n0123456789-()\"':"
+# A key that opens with a space and goes on with a character normalised text does not hold
+# in practice; its candidates are empty, so a match of it (a NUL in the text) gives no hit.
+_SPACE_KEY = " \x00"
+
+
+def _automaton(words: list[tuple[str, int]], cands: list, klen: list[int], kar: list[bool]) -> Any:
+    """The Aho-Corasick automaton of ``words`` ((key, index) pairs), built for a fast scan.
+
+    pyahocorasick finds a node's child by a linear search of its children in the order they
+    were added, and the root has a child per first letter of a key (57): every space, digit
+    or mark of the text (none opens a key) was compared with all of them. So the keys are
+    added in the order of their letters' frequency in text (the common child is found first
+    at every node), after one key that gives the root a space as its first child (a space
+    then costs one comparison). Same matches in the same order: which occurrences of the
+    real keys an automaton reports, and in which order, does not depend on the order keys
+    were added in, and the extra key's matches give no hit (``test_fast_paths``). About a
+    quarter cheaper a scan over Arabic text, a tenth over English.
+    """
+    rank = {c: i for i, c in enumerate(_TEXT_ORDER)}
+    last = len(rank)
+    auto = ahocorasick.Automaton()
+    sentinel = len(cands)
+    cands.append(())
+    klen.append(len(_SPACE_KEY))
+    kar.append(False)
+    auto.add_word(_SPACE_KEY, sentinel)
+    for key, ki in sorted(words, key=lambda w: [rank.get(c, last) for c in w[0]]):
+        auto.add_word(key, ki)
+    auto.make_automaton()
+    return auto
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,16 +144,15 @@ class Gazetteer:
         self._cands: list[tuple[Candidate, ...]] = []
         self._klen: list[int] = []
         self._kar: list[bool] = []
-        auto = ahocorasick.Automaton()
+        words: list[tuple[str, int]] = []
         for key, cands in keys.items():
             if len(key.replace(" ", "")) < 3:
                 continue
-            auto.add_word(key, len(self._cands))
+            words.append((key, len(self._cands)))
             self._cands.append(tuple(cands))
             self._klen.append(len(key))
             self._kar.append(is_arabic(key))
-        auto.make_automaton()
-        self._auto = auto
+        self._auto = _automaton(words, self._cands, self._klen, self._kar)
         # Memo tables of resolution (see resolve.py): what a key's candidates
         # give in a context, and the Region of a (unit, countryside, surface).
         self._memo: dict = {}

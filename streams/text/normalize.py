@@ -128,6 +128,8 @@ assert _ASCII_LOWER.issubset(_ASCII_PAIRS)
 _ASCII_OTHER = tuple(p for p in _ASCII_PAIRS if p not in _ASCII_LOWER)
 _ONE_TO_ONE_STR = dict(_PAIRS)
 _PAIR_SOURCE = re.compile("[" + "".join(re.escape(src) for src, _ in _PAIRS) + "]")
+# ASCII text has nothing to delete or expand (normalize() skips the scan for it)
+assert not any(_SPLIT.match(chr(c)) or _SPECIAL.match(chr(c)) for c in range(128))
 assert not any(ch in _ONE_TO_ONE for _, v in _PAIRS for ch in map(ord, v))
 
 
@@ -171,16 +173,18 @@ def normalize(text: str) -> Normalized:
         for src, dst in _ASCII_OTHER:
             if src in folded:
                 folded = folded.replace(src, dst)
-    else:
-        # The first character to replace, all its occurrences replaced, then the next one from
-        # there: one scan of the text instead of one per pair (nothing before ``pos`` is a key,
-        # and a replacement never is, so ``pos`` stays valid after a replacement).
-        pos = 0
-        search = _PAIR_SOURCE.search
-        while (m := search(folded, pos)) is not None:
-            pos = m.start()
-            src = folded[pos]
-            folded = folded.replace(src, _ONE_TO_ONE_STR[src])
+        # nothing to delete or expand: every character those classes hold is beyond ASCII (the
+        # assert below), and the scan for them cost 3-6 ns a character (30 us a 5 KB article)
+        return Normalized(text, folded)
+    # The first character to replace, all its occurrences replaced, then the next one from
+    # there: one scan of the text instead of one per pair (nothing before ``pos`` is a key,
+    # and a replacement never is, so ``pos`` stays valid after a replacement).
+    pos = 0
+    search = _PAIR_SOURCE.search
+    while (m := search(folded, pos)) is not None:
+        pos = m.start()
+        src = folded[pos]
+        folded = folded.replace(src, _ONE_TO_ONE_STR[src])
     parts = _SPLIT.split(folded)
     if len(parts) == 1:
         return Normalized(text, folded)

@@ -186,12 +186,14 @@ def test_hometown_agrees_with_the_plain_test():
             # what _choose_place tests once per sentence
             words = art._ORIGIN_ANY.search(text, s.start, s.end) or art._FLIGHT.search(text, s.start, s.end)
             casualty = art._CASUALTY_ANY(text, s.start, s.end) is not None
+            directions = art._DIRECTION_ANY(text, s.start, s.end) is not None
             for i in range(s.start, s.end, 3):
                 for j in (i + 1, i + 4, i + 9):
                     p = art.Place(i, min(j, s.end), {})
                     plain = _hometown_plain(s, text, p)
                     assert art._hometown(s, text, p) == plain
                     assert art._hometown(s, text, p, words is not None) == plain
+                    assert art._hometown(s, text, p, words is not None, directions) == plain
                     assert casualty or not art._overlaps_hit(p, s)
 
 
@@ -251,3 +253,194 @@ def test_inherited_place_agrees_with_the_plain_filter():
                 same = kept[bisect_left(starts, last_sent_start) : k]
                 want = max(same, key=lambda p: p.rank)
             assert lazy.inherited(s.start) is want
+
+
+def _mask_plain(text: str, lang: str) -> str:
+    """mask_report_days as first written: the regex on every sentence that names a day."""
+    rx = dates._AR_REPORT_DAY if lang == "ar" else dates._EN_REPORT_DAY
+    if dates._names_no_day(text, lang) or not rx.search(text):
+        return text
+    return rx.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + " " * (m.end(1) - m.start(1)), text)
+
+
+def _day_key_plain(text: str, lang: str) -> str:
+    """day_key (masked text) as first written: every day regex in turn, no word pre-check."""
+    if dates._names_no_day(text, lang):
+        return ""
+    if lang == "ar":
+        for rx, key in ((dates._AR_BEFORE_YESTERDAY, "-2"), (dates._AR_TODAY, "0"), (dates._AR_YESTERDAY, "-1")):
+            if rx.search(text):
+                return key
+        day = dates._AR_DAY.search(text)
+        if day:
+            return f"wd{dates._AR_DAYS[day.group(1)]}"
+        return "-1" if dates._AR_YESTERDAY.search(text) else ""
+    day = dates._EN_DAY.search(text)
+    if day:
+        return f"wd{dates._EN_DAYS[day.group(1)]}"
+    return "-1" if dates._EN_YESTERDAY.search(text) else ""
+
+
+def _event_date_plain(text: str, pub, lang: str) -> str:
+    """event_date (masked text) as first written."""
+    from datetime import timedelta
+
+    if dates._names_no_day(text, lang):
+        return pub.isoformat()
+    before, day_rx, yesterday, days = (
+        (dates._AR_BEFORE_YESTERDAY, dates._AR_DAY, dates._AR_YESTERDAY, dates._AR_DAYS)
+        if lang == "ar"
+        else (None, dates._EN_DAY, dates._EN_YESTERDAY, dates._EN_DAYS)
+    )
+    if before is not None and before.search(text):
+        return (pub - timedelta(days=2)).isoformat()
+    day = day_rx.search(text)
+    if day:
+        return dates._last(pub, days[day.group(1)]).isoformat()
+    if yesterday.search(text):
+        return (pub - timedelta(days=1)).isoformat()
+    return pub.isoformat()
+
+
+DAY_SENTENCES = [
+    "وقال المرصد أمس الخميس إن 3 قتلوا اول امس في القصف",
+    "وأفادت مصادر اليوم بمقتل شاب ليلة أمس، وذكرت أن آخر قتل يوم السبت",
+    "قتل عنصران أول من أمس وأصيب آخر البارحة والليلة الماضية",
+    "وأكدت الشبكة الاثنين مقتل طفل صباح اليوم الثلاثاء في الريف",
+    "نشر المرصد يوم الأحد حصيلة الأربعاء والجمعة",
+    "the observatory said on monday that 3 died last night, and told reporters yesterday",
+    "monitors reported today that a shell killed two on sunday; officials confirmed last friday",
+    "a holiday on thursday: two killed yesterday, the agency added saturday",
+]
+
+
+def test_day_functions_agree_with_the_plain_regexes():
+    pub = dates.publication_date("2024-05-15")
+    texts = [normalize_text(t) for t in DAY_SENTENCES] + [
+        text[s.start : s.end] for text in _texts(15, 300) for s in sentences(text)
+    ]
+    named = 0
+    for st in texts:
+        for lang in ("ar", "en"):
+            masked = dates.mask_report_days(st, lang)
+            assert masked == _mask_plain(st, lang)
+            assert dates.day_key(masked, lang, masked=True) == _day_key_plain(masked, lang)
+            assert dates.event_date(masked, pub, lang, masked=True) == _event_date_plain(masked, pub, lang)
+            named += dates.day_key(masked, lang, masked=True) != ""
+    assert named > 50  # the comparison covered sentences that name a day
+
+
+def test_report_verb_cores_cover_every_reporting_verb():
+    for rx, cores in ((dates._AR_REPORT_DAY, dates._AR_REPORT_CORES), (dates._EN_REPORT_DAY, dates._EN_REPORT_CORES)):
+        verbs = rx.pattern.split("(?:", 1)[1].split(")", 1)[0].split("|")
+        assert len(verbs) >= 8
+        assert all(any(c in v for c in cores) for v in verbs), verbs
+
+
+def test_hedge_pre_check_agrees_with_the_regex():
+    extra = ["وأنباء عن 5 قتلى", "انباء غير مؤكده بـ3", "معلومات غير مؤكدة عن", "unconfirmed reports of 3 dead", "of"]
+    rnd = random.Random(16)
+    texts = _texts(16) + [normalize_text(" ".join(rnd.choice(extra) for _ in range(12))) for _ in range(100)]
+    hits = 0
+    for text in texts:
+        for hi in range(1, len(text) + 1, 2):
+            lo = max(0, hi - 31)
+            plain = art._HEDGED.search(text, lo, hi) is not None
+            assert art._hedged(text, lo, hi) == plain
+            hits += plain
+    assert hits > 20
+
+
+STATISTICS = [
+    "وثق المرصد السوري مقتل 90 شخصا خلال الاشهر الماضيه",
+    "قتل 40 منذ مطلع العام ومنذ 2011 وحصيله الشهر 5",
+    "في الاونه الاخيره ومع مرور عامين على النزاع السوري",
+    "قتلى الموسم وموسم الحصاد والسنوات الماضيه وانطلاقه الثوره",
+    "وخلال الايام وخلال السنه قتل 3",
+    "since the start of the war, 120 died; since the 15th, more",
+    "in the past three months and during 2 weeks 40 were killed",
+    "within a year, over the last years; in the period the whole war and the entire conflict",
+    "the within-city fighting in 3 days",
+]
+
+
+def test_cumulative_tried_at_its_keys_agrees_with_the_search():
+    sentences_ = [normalize_text(t) for t in STATISTICS]
+    sentences_ += [text[s.start : s.end] for text in _texts(17, 300) for s in sentences(text)]
+    found = 0
+    for lang in ("ar", "en"):
+        rx, keys = _cumulative_re(lang), art._cumulative_keys(lang)
+        assert keys is not None and all(keys)
+        for st in sentences_:
+            plain = rx.search(st) is not None
+            assert art._cumulative(st, lang, rx) == plain, st
+            found += plain
+            # what the fast path relies on: every match starts where a key occurs
+            for m in rx.finditer(st):
+                assert any(st.startswith(k, m.start()) for k in keys), (st, m.group())
+    assert found > 15
+
+
+def test_every_distance_holds_a_compass_word():
+    """_choose_place skips the distance test in a sentence without a compass word."""
+    distances = ["قرية الجابر (40 كم شمال حماة)", "25 km north of hama", "10 كيلومترات الي الجنوب الغربي من", "3 miles east"]
+    rnd = random.Random(18)
+    texts = [normalize_text(t) for t in distances] + _texts(18)
+    texts += [normalize_text(" ".join(rnd.choice(distances + AR + EN) for _ in range(6))) for _ in range(100)]
+    matched = 0
+    for text in texts:
+        for hi in range(len(text) + 1):
+            for m in art._REFERENCE.finditer(text, max(0, hi - 40), hi):
+                matched += 1
+                assert art._DIRECTION_ANY(m.group()) is not None, m.group()
+    assert matched > 50
+
+
+def _headlines_plain(full: str, sents: list, title_end: int) -> set:
+    heads = {full[s.start : s.end] for s in sents if s.start < title_end}
+    return {s.index for s in sents if s.start < title_end or (heads and full[s.start : s.end] in heads)}
+
+
+def test_headlines_without_a_title_agree_with_the_plain_rule():
+    for text in _texts(19, 60):
+        sents = sentences(text)
+        for title_end in (0, -1, 1, len(text) // 3, len(text)):
+            assert art._headlines(text, sents, title_end) == _headlines_plain(text, sents, title_end)
+
+
+def test_sentence_words_agree_with_the_four_searches():
+    """_choose_place reads four word tests of a sentence from one automaton scan."""
+    rnd = random.Random(20)
+    extra = ["بجروح", "حتف", "ينحدر", "من ابناء", "نزوح", "فر ", "hometown", "fled", "north", "غرب", "x"]
+    texts = _texts(20) + [normalize_text(" ".join(rnd.choice(extra) for _ in range(8))) for _ in range(200)]
+    seen_bits = 0
+    for text in texts:
+        for a in range(0, len(text), 5):
+            for b in (a, a + 3, a + 17, a + 60, len(text)):
+                got = art._sentence_words(text, a, b)
+                seen_bits |= got
+                assert bool(got & art._CASUALTY_BIT) == (art._CASUALTY_ANY(text, a, b) is not None)
+                assert bool(got & art._ORIGIN_BIT) == (art._ORIGIN_ANY.search(text, a, b) is not None)
+                assert bool(got & art._FLIGHT_BIT) == (art._FLIGHT.search(text, a, b) is not None)
+                assert bool(got & art._DIRECTION_BIT) == (art._DIRECTION_ANY(text, a, b) is not None)
+    assert seen_bits == 15  # every list was found somewhere
+
+
+def test_day_search_from_the_first_weekday_finds_the_same_match():
+    for rx, lead in ((dates._EN_DAY, dates._EN_DAY_LEAD), (dates._AR_DAY, dates._AR_DAY_LEAD)):
+        # the lead is the longest optional text before the weekday in the pattern
+        optional = re.search(r"\(\?:([^()]*)\)\?", rx.pattern).group(1).split("|")
+        assert max(map(len, optional)) == lead
+    texts = [normalize_text(t) for t in DAY_SENTENCES] + _texts(22, 300)
+    texts += ["on last monday", "xon last monday", "last  monday sunday", "يوم الاحد", "فيوم الاحد والاثنين", "mondays on monday"]
+    found = 0
+    for text in texts:
+        for rx, days, lead in (
+            (dates._EN_DAY, dates._EN_WEEKDAYS, dates._EN_DAY_LEAD),
+            (dates._AR_DAY, dates._AR_WEEKDAYS, dates._AR_DAY_LEAD),
+        ):
+            plain = rx.search(text)
+            got = dates._day_search(rx, text, days, lead)
+            assert (got and (got.span(), got.group(1))) == (plain and (plain.span(), plain.group(1))), text
+            found += plain is not None
+    assert found > 50

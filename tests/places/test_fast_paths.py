@@ -90,3 +90,49 @@ def test_raw_hits_are_built_with_every_field_by_position():
 
     positional = Hit(3, 9, 1, [], (), False, -1, -1, None, _NO_WEAK, False, [], 7)
     assert positional == Hit(3, 9, 1, [], key=7)
+
+
+def _plain_automaton(gaz):
+    """The gazetteer's keys added in their own order, with no extra key: what the ordered
+    automaton replaces."""
+    import ahocorasick
+
+    from streams.places.gazetteer import _SPACE_KEY
+
+    plain = ahocorasick.Automaton()
+    for key, ki in sorted(gaz._auto.items(), key=lambda kv: kv[1]):
+        if key != _SPACE_KEY:
+            plain.add_word(key, ki)
+    plain.make_automaton()
+    return plain
+
+
+def test_ordered_automaton_reports_the_same_matches_in_the_same_order(gaz):
+    import random
+
+    from streams.places.gazetteer import _SPACE_KEY
+
+    plain = _plain_automaton(gaz)
+    assert len(plain) == len(gaz._auto) - 1
+    sentinel = gaz._auto.get(_SPACE_KEY)
+    texts = [normalize(t).text for t in (ARTICLE_AR, ARTICLE_EN)]
+    # random text over the keys' own letters, spaces and marks: dense partial matches
+    keys = list(gaz._auto.keys())
+    letters = sorted({c for key in keys for c in key} | set(" .,،\n0123456789\x00"))
+    rnd = random.Random(5)
+    texts += ["".join(rnd.choice(letters) for _ in range(3000)) for _ in range(5)]
+    # and key-dense text: real keys glued, spaced and cut
+    for _ in range(5):
+        parts = [rnd.choice(keys)[rnd.randrange(2) :] for _ in range(300)]
+        texts.append("".join(p + rnd.choice(["", " ", "و", ". ", " \x00"]) for p in parts))
+    for text in texts:
+        got = [m for m in gaz._auto.iter(text) if m[1] != sentinel]
+        assert got == list(plain.iter(text))
+    assert any(m[1] == sentinel for m in gaz._auto.iter(texts[-1]))  # the extra key did match
+
+
+def test_the_extra_key_gives_no_hit(gaz):
+    nt = normalize("قصف على مدينة سراقب \x00 وفي Saraqib \x00")
+    assert " \x00" in nt.text
+    hits = gaz._raw_hits(nt)
+    assert [nt.text[h.start : h.end] for h in hits] == ["سراقب", "saraqib"]

@@ -114,3 +114,15 @@ def test_ascii_text_is_folded_like_translate(text):
     assert [fast.to_original(i) for i in range(len(fast.text) + 1)] == [
         ref.to_original(i) for i in range(len(ref.text) + 1)
     ]
+
+
+def test_ascii_text_skips_the_deletion_scan_and_agrees_with_it():
+    # normalize() returns ASCII text without scanning for characters to delete or expand
+    # (none is ASCII); the scan, run anyway, finds nothing and gives the same result
+    from streams.text.normalize import _ONE_TO_ONE, _SPLIT, _normalize_general
+
+    every = "".join(map(chr, range(128))) * 2
+    assert _SPLIT.split(every.translate(_ONE_TO_ONE)) == [every.translate(_ONE_TO_ONE)]
+    fast, ref = normalize(every), _normalize_general(every, every.translate(_ONE_TO_ONE))
+    assert fast.text == ref.text and fast._norm_at == ref._norm_at == [0]
+    assert fast.original is every
