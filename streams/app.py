@@ -238,6 +238,15 @@ def _register_gauge_refresh(rt: Runtime, interval: float = 15.0) -> None:
                 rt.metrics.forget_region(key)
 
 
+def _own_partitions(rt: Runtime) -> set[Any]:
+    """This worker's partitions of Hasila's own topics (not the tables' changelogs)."""
+    consumer = rt.app.consumer
+    if consumer is None:
+        return set()
+    own = {topic_name(rt.settings.topic_prefix, spec) for spec in TOPICS.values()}
+    return {tp for tp in consumer.assignment() if tp.topic in own}
+
+
 def _register_lag_timer(rt: Runtime, interval: float = 5.0) -> None:
     """Every few seconds, publish how far this worker's partitions are behind their high watermark.
 
@@ -250,14 +259,10 @@ def _register_lag_timer(rt: Runtime, interval: float = 5.0) -> None:
     which the worker reads only while recovering, so their "lag" grew with every table write
     (the soak saw a gauge of 200,000 with an external lag of 200).
     """
-    own = {topic_name(rt.settings.topic_prefix, spec) for spec in TOPICS.values()}
-
     @_timer(rt, interval)
     async def consumer_lag() -> None:
         consumer = rt.app.consumer
-        if consumer is None:
-            return
-        assigned = {tp for tp in consumer.assignment() if tp.topic in own}
+        assigned = _own_partitions(rt)
         if not assigned:
             return
         highwaters = await consumer.highwaters(*assigned)
@@ -340,7 +345,6 @@ def _register_watchdog(rt: Runtime, interval: float = 5.0) -> None:
 
     from .watchdog import StallWatch
 
-    own = {topic_name(rt.settings.topic_prefix, spec) for spec in TOPICS.values()}
     watch = StallWatch(after=float(rt.settings.stall_seconds))
 
     @_timer(rt, interval)
@@ -348,7 +352,7 @@ def _register_watchdog(rt: Runtime, interval: float = 5.0) -> None:
         consumer = rt.app.consumer
         if consumer is None:
             return
-        assigned = {tp for tp in consumer.assignment() if tp.topic in own}
+        assigned = _own_partitions(rt)
         try:
             highwaters = await consumer.highwaters(*assigned) if assigned else {}
         except Exception as exc:  # broker away: no sample, no verdict
