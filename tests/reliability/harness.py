@@ -224,6 +224,26 @@ async def match_supervised(
             restarts += await asyncio.to_thread(supervise, dep, index, label)
 
 
+def assert_undisturbed(out: Outcome, exp_incidents: dict, exp_totals: dict, *, dep: Deployment,
+                       indexes: Iterable[int], what: str) -> None:
+    """The issue's criterion: the stream's final result equals the batch run's, exactly.
+
+    On failure the message shows the differing keys and the workers' log tails. Aggregate
+    versions must be unique; incident versions may repeat with other content after a dedup
+    replay (two inputs, no fixed interleaving; docs/reliability.md "Versions after a replay"):
+    consumers take the later record, and :func:`standing` reads them that way, so their
+    reuse is only counted.
+    """
+    assert out.matched, (
+        f"{what} the stream differs from the batch run\nincidents: "
+        f"{diff(exp_incidents, standing(out.incidents))}\naggregates: "
+        f"{diff(exp_totals, totals(out.aggregates))}\n{log_tails(dep, indexes)}"
+    )
+    assert standing(out.incidents) == exp_incidents and totals(out.aggregates) == exp_totals
+    print(f"reused incident versions: {len(version_conflicts(out.incidents, 'incident_id'))}")
+    assert version_conflicts(out.aggregates, "key") == []
+
+
 async def feed(dep: Deployment, lines: list[bytes], chunk: int = 150, pause: float = 0.5) -> None:
     """Produce the input in chunks with pauses, so faults land while articles are still arriving."""
     topic = dep.topic("articles.raw")
