@@ -256,6 +256,17 @@ def build() -> dict:
             ],
             fieldConfig={"defaults": {"unit": "s"}, "overrides": []},
         ),
+        panel(
+            "timeseries",
+            "Worker restarts and stalls (last hour)",
+            (0, 47, 24, 6),
+            [
+                target("sum by (instance) (changes(hasila_worker_start_time_seconds[1h]))",
+                       "restarts {{instance}}"),
+                target("sum by (instance) (increase(hasila_stalls_total[1h]))", "stalls {{instance}}",
+                       ref="B"),
+            ],
+        ),
     ]
     return {
         "uid": "hasila-overview",
