@@ -13,7 +13,9 @@ bytes and can be dead-lettered instead of blowing up inside Faust's decoder.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +36,7 @@ from .topology import (
     TOPICS,
     topic_name,
 )
+from .watchdog import StallWatch
 
 __all__ = ["ROCKSDB_OPTIONS", "Runtime", "create_runtime"]
 
@@ -193,8 +196,6 @@ def _timer(rt: Runtime, interval: float) -> Any:
     An exception that escapes a Faust timer crashes the whole app (the worker stops); the
     lag gauge or the stall watchdog must never take processing down with it.
     """
-    import functools
-
     def register(fun: Any) -> Any:
         @functools.wraps(fun)
         async def guarded() -> None:
@@ -341,10 +342,6 @@ def _register_watchdog(rt: Runtime, interval: float = 5.0) -> None:
     status 75 so that its supervisor (Kubernetes, compose, ``hasila demo``) starts it again:
     at-least-once input and idempotent batches make that restart exact.
     """
-    import os
-
-    from .watchdog import StallWatch
-
     watch = StallWatch(after=float(rt.settings.stall_seconds))
 
     @_timer(rt, interval)
