@@ -25,6 +25,7 @@ from prometheus_client import CollectorRegistry
 
 from .codecs import dumps
 from .config import Settings
+from .consumer import HasilaApp
 from .errors import HasilaError, deadletter_record
 from .kafka import INPUT_MAX_MESSAGE_BYTES, faust_credentials, partition_for
 from .metrics import HasilaMetrics, build_metrics
@@ -113,7 +114,7 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     """Build the app with all topics, tables, agents and web views registered."""
     registry = registry or CollectorRegistry()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    app = faust.App(
+    app = HasilaApp(
         settings.app_id,
         version=1,
         broker=settings.faust_broker,
@@ -290,14 +291,14 @@ def worker_state(app: Any, tps: Any = ()) -> dict[str, Any]:
     a missing attribute must not hide the stall it reports.
     """
     consumer = app.consumer
-    wanted = {str(tp) for tp in tps}
+    wanted = {f"{tp.topic}[{tp.partition}]" for tp in tps}
 
     def pick(name: str) -> Any:
         value = getattr(consumer, name, None)
         if value is None:
             return None
         return sorted(f"{tp.topic}[{tp.partition}]" for tp in value
-                      if not wanted or str(tp) in wanted)
+                      if not wanted or f"{tp.topic}[{tp.partition}]" in wanted)
 
     recovery = getattr(app.tables, "recovery", None)
     producer_buffer = getattr(getattr(app, "producer", None), "buffer", None)
@@ -317,12 +318,41 @@ def worker_state(app: Any, tps: Any = ()) -> dict[str, Any]:
             for m in list(consumer._unacked_messages))[:12]),
         "recovery_active_remaining": _safe(recovery.active_remaining_total) if recovery else None,
         "producer_pending": pending.qsize() if pending is not None else None,
+        "fetcher": _safe(lambda: _fetcher_state(consumer, wanted)),
+        "read_offset": _safe(lambda: {
+            f"{tp.topic}[{tp.partition}]": offset
+            for tp, offset in consumer._read_offset.items()
+            if not wanted or f"{tp.topic}[{tp.partition}]" in wanted}),
         "channels": {
             str(getattr(channel, "topics", channel))[:80]: channel.queue.qsize()
             for channel in getattr(app.topics, "_topics", ())
             if getattr(channel, "queue", None) is not None
         },
     }
+
+
+def _fetcher_state(consumer: Any, wanted: set[str]) -> dict[str, str]:
+    """aiokafka's own view of each partition: position, reset, pause, records held.
+
+    Faust's active set says a partition may be fetched; whether aiokafka has a position to
+    fetch it from, or holds records for it that it will not hand out, is only visible here.
+    """
+    inner = consumer._thread._ensure_consumer()
+    fetcher = inner._fetcher
+    assignment = inner._subscription.subscription.assignment
+    out = {}
+    for tp in assignment.tps:
+        if wanted and f"{tp.topic}[{tp.partition}]" not in wanted:
+            continue
+        state = assignment.state_value(tp)
+        held = fetcher._records.get(tp)
+        out[f"{tp.topic}[{tp.partition}]"] = (
+            f"pos={state._position} valid={state.has_valid_position} "
+            f"reset={state._reset_strategy} paused={state.paused} "
+            f"held={type(held).__name__ if held is not None else None}")
+    out["in_flight"] = str(sorted(getattr(fetcher, "_in_flight", ()) or ()))
+    out["reassignment"] = str(inner._subscription.reassignment_in_progress)
+    return out
 
 
 def _safe(read: Any) -> Any:
