@@ -5,8 +5,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# the extraction hot path compiled with mypyc (optional, skipped without a C compiler; streams/compiled.py)
+COMPILED := $(VENV)/.compiled
+HOT_SOURCES := $(wildcard streams/text/*.py streams/extract/*.py streams/places/*.py) streams/compiled.py
 
-.PHONY: demo test setup system-deps lint unit check-deploy clean bench
+.PHONY: demo test setup compiled system-deps lint unit check-deploy clean bench
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,7 +17,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP) system-deps
+$(COMPILED): $(STAMP) $(HOT_SOURCES) scripts/build_compiled.py
+	$(BIN)/python scripts/build_compiled.py
+	touch $(COMPILED)
+
+compiled: $(COMPILED)
+
+setup: $(STAMP) $(COMPILED) system-deps
 
 system-deps:
 	bash scripts/install_system_deps.sh
@@ -26,7 +35,7 @@ demo: setup
 lint: $(STAMP)
 	$(BIN)/ruff check streams tests bench scripts
 
-unit: $(STAMP)
+unit: $(STAMP) $(COMPILED)
 	$(BIN)/pytest -q -m "not kafka and not browser"
 
 test: setup

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, islice, repeat
 from operator import itemgetter
+from typing import Any
 
 from streams.extract.hits import Hit
 from streams.extract.lexicon import Lexicon, lexicon
@@ -467,6 +468,7 @@ def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
     tolls: list[Hit] = []
     entry = _STARTS.get(id(lex))
     texts = list(map(_TEXT, toks))
+    flags: list[Any]  # (may head a toll, may start a rule) per token
     if entry is not None and entry[0] is lex:  # the per-word cache, read in C (hot loop)
         flags = list(map(entry[1].get, texts))
         if None in flags:
@@ -621,6 +623,7 @@ def _victim_trigger(
             break
     vic = lex.victims.get(base) or (lex.victims.get(base[:-1]) if base.endswith("ا") else None)
     number = vic[1] if vic else "pl"
+    c: _Count | None
     if base.startswith("جث"):
         c = _count_at(toks, i + 1, lex)
         if c is not None and c.count is not None:
@@ -629,7 +632,6 @@ def _victim_trigger(
         if number == "sg" and not definite:
             return [_mk(kind, _Count(1, 1, 1, i + 1, "جثه"), toks, i, i, "ar.killed.bodies.v1")]
         return []
-    c: _Count | None
     start = i
     if number == "du":
         if definite:

@@ -473,8 +473,8 @@ def _extract(article: Mapping[str, Any]) -> tuple[list[dict[str, Any]], Analysis
 
 
 # Every word of _INCIDENT_DAY contains one of these (the English ones end in "day").
-_INCIDENT_WORDS = ("امس", "اليوم", "الليله", "ميدانيا", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس")
-_INCIDENT_WORDS += ("الجمعه", "السبت", "الاحد", "day")
+_INCIDENT_WORDS: tuple[str, ...] = ("امس", "اليوم", "الليله", "ميدانيا", "الاثنين", "الثلاثاء", "الاربعاء")
+_INCIDENT_WORDS += ("الخميس", "الجمعه", "السبت", "الاحد", "day")
 
 
 def _may_name_incident_day(text: str) -> bool:

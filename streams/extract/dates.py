@@ -93,6 +93,7 @@ def _day_search(rx: re.Pattern[str], text: str, weekdays: tuple[str, ...], lead:
 
 def mask_report_days(text: str, lang: str) -> str:
     """``text`` with the days that date a report (not an event) blanked, same length."""
+    cores: tuple[str, ...]
     if lang == "ar":
         rx, cores = _AR_REPORT_DAY, _AR_REPORT_CORES
     else:

@@ -99,16 +99,16 @@ def parse_number(toks: list[Token], i: int, lex: Lexicon | None = None) -> tuple
         if seen and w == "and" and j + 1 < n and toks[j + 1].text in lex.numbers and current >= 100:
             j += 1
             continue
-        v = lex.numbers.get(w)
-        if v is None or w in ("a", "an", "dozen"):
+        got = lex.numbers.get(w)
+        if got is None or w in ("a", "an", "dozen"):
             break
-        if v == 100:
+        if got == 100:
             current = (current or 1) * 100
-        elif v >= 1000:
-            total += (current or 1) * v
+        elif got >= 1000:
+            total += (current or 1) * got
             current = 0
         else:
-            current += v
+            current += got
         seen = True
         j += 1
     if not seen or total + current >= _TOO_BIG:
@@ -389,9 +389,9 @@ def find_hits(sent: Sentence, lex: Lexicon | None = None) -> list[Hit]:
             kinds = ["killed", "injured"]
             used.add(pair)
             rule = "en.killed_injured.combined.v1"
-        for k in kinds:
+        for knd in kinds:
             h = Hit(
-                k, c.count, c.cmin, c.cmax, toks[a].start, toks[b - 1].end, toks[i].start, rule, noun=c.noun
+                knd, c.count, c.cmin, c.cmax, toks[a].start, toks[b - 1].end, toks[i].start, rule, noun=c.noun
             )
             if pair is not None:
                 h.count, h.count_min, h.count_max = None, 1, c.count

@@ -60,9 +60,9 @@ def _gazetteer() -> Any:
 # A Place built without the frozen dataclass's __init__ (three object.__setattr__ calls):
 # the slots set directly, the same object (test_fast_paths checks it), 40 % cheaper.
 _NEW = object.__new__
-_SET_START = Place.start.__set__  # type: ignore[attr-defined]
-_SET_END = Place.end.__set__  # type: ignore[attr-defined]
-_SET_REGION = Place.region.__set__  # type: ignore[attr-defined]
+_SET_START = Place.start.__set__  # type: ignore[attr-defined,misc]
+_SET_END = Place.end.__set__  # type: ignore[attr-defined,misc]
+_SET_REGION = Place.region.__set__  # type: ignore[attr-defined,misc]
 
 
 def _place(start: int, end: int, region: dict[str, Any]) -> Place:
@@ -78,7 +78,7 @@ _GAZ: list[Any] = []
 # The gazetteer hands out the same Region object for the same reading (it memoises them), so
 # its record is built once and shared: Place records are read, never written (``_record``
 # copies them). Keyed by id() with the Region kept alive next to it, so an id is never reused.
-_RECORDS: dict[int, tuple[Any, dict[str, Any]]] = {}
+_RECORDS: dict[int, tuple[Any, dict[str, Any], bool]] = {}
 _RECORDS_MAX = 100_000
 
 

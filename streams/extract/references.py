@@ -141,7 +141,9 @@ def _is_capital(pcode: str, admin1: str | None) -> bool:
         city, gov = gaz.name(pcode, "ar"), gaz.name(admin1, "ar")
     except Exception:
         return False
-    return bool(city and gov) and normalize_text(city) == normalize_text(gov)
+    if not (city and gov):
+        return False
+    return normalize_text(city) == normalize_text(gov)
 
 
 def find_references(article: Mapping[str, Any], mentions: Iterable[Mapping[str, Any]] = ()) -> list[dict]:

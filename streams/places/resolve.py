@@ -561,6 +561,7 @@ def _resolve(
             votes2[m.region.admin2] += 1
     for h in sel:
         ch = h.info
+        assert ch is not None  # every hit left in sel has its reading
         if ch.votes:
             if ch.a1:
                 votes1[ch.a1] += 1
@@ -573,10 +574,12 @@ def _resolve(
     # is a place even when the article says nothing else of its governorate.
     kept = []
     for i, h in enumerate(sel):
-        if h.info.plain or _supported(text, h, votes1, votes2):
+        ch = h.info
+        assert ch is not None
+        if ch.plain or _supported(text, h, votes1, votes2):
             kept.append(h)
         elif _placed_by_next(text, h, sel, i):
-            h.unit_choices = h.info.units
+            h.unit_choices = ch.units
             kept.append(h)
     sel = kept
     _anaphoric_countryside(gaz, text, sel, votes1)
