@@ -23,7 +23,7 @@ $(COMPILED): $(STAMP) $(HOT_SOURCES) scripts/build_compiled.py
 
 compiled: $(COMPILED)
 
-setup: $(STAMP) $(COMPILED) system-deps
+setup: $(STAMP) system-deps $(COMPILED)  # the compiler comes with system-deps
 
 system-deps:
 	bash scripts/install_system_deps.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install the system packages the local Kafka broker needs (a Java 17+ runtime and Maven),
-# via apt, and only those that are missing. Idempotent: on a machine that already has them it
+# Install the system packages Hasila needs: a Java 17+ runtime and Maven for the local Kafka
+# broker, and a C compiler for the mypyc build of the extraction hot path
+# (scripts/build_compiled.py), via apt, and only those that are missing. Idempotent: on a machine that already has them it
 # changes nothing and does not touch the network. Safe for CI: runs as root without a TTY
 # (DEBIAN_FRONTEND=noninteractive), uses sudo only when not root and sudo exists.
 #
@@ -51,6 +52,13 @@ else
   missing+=(maven)
 fi
 
+if command -v cc >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1; then
+  log "c compiler: ok"
+else
+  log "c compiler: not found"
+  missing+=(gcc)
+fi
+
 if (( ${#missing[@]} == 0 )); then
   log "nothing to install"
   exit 0
@@ -95,6 +103,9 @@ if [[ " ${missing[*]} " == *" java "* ]]; then
 fi
 if [[ " ${missing[*]} " == *" maven "* ]]; then
   packages+=(maven)
+fi
+if [[ " ${missing[*]} " == *" gcc "* ]]; then
+  packages+=(gcc libc6-dev)
 fi
 
 log "apt-get install ${packages[*]}"

@@ -61,7 +61,7 @@ async def seek_uncommitted_to_start(
     ahead = [tp for tp in moved if before[tp]]
     # A position past the start on a partition nobody committed: records were fetched that no
     # commit covers. They are read again now; before this fix they were skipped.
-    (log.warning if ahead else log.info)(
+    (log.warning if ahead else log.debug)(
         "no committed offset: reading %s from the start",
         ", ".join(f"{tp.topic}[{tp.partition}]"
                   + (f" (position was {before[tp]})" if before[tp] else "") for tp in moved))
