@@ -89,7 +89,9 @@ def _reference_sentences(text: str) -> list[tuple[int, int, int]]:
 def test_sentences_split_as_the_plain_rule():
     odd_space = "\u00a0a\u2003b.\x1c c\x85.\u3000 \u200b d \t.\x0b"  # str.isspace, and not
     for text in [*_texts(2), "", " ", "3.5 a.. b?!\n\n c 1.200 . .6 7.\n 8.\n9", "a.b\n\n", odd_space]:
-        assert [(s.start, s.end, s.index) for s in sentences(text)] == _reference_sentences(text)
+        ref = _reference_sentences(text)
+        assert [(s.start, s.end, s.index) for s in sentences(text)] == ref
+        assert [(s.start, s.end, s.index) for s in seg._sentences_find(text)] == ref
 
 
 def test_tokens_match_a_plain_tokenizer():
@@ -223,7 +225,9 @@ def test_sentences_split_as_the_plain_rule_on_random_text():
     alphabet = ["a", "ب", "3", "٣", "²", ".", "!", "؟", "؛", "\n", " ", "\u00a0", "\t", "\u2003", "\x1c", "\x85", "،"]
     for _ in range(2000):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
-        assert [(s.start, s.end, s.index) for s in sentences(text)] == _reference_sentences(text), repr(text)
+        ref = _reference_sentences(text)
+        assert [(s.start, s.end, s.index) for s in sentences(text)] == ref, repr(text)
+        assert [(s.start, s.end, s.index) for s in seg._sentences_find(text)] == ref, repr(text)
 
 
 def _inheritable_plain(text: str, places: list, title_end: int) -> list:
