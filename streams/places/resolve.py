@@ -117,7 +117,10 @@ _ORG_WORDS = tuple(sorted(lx.NOT_A_PLACE_AFTER))
 _DIR_LEN = max(len(d) for d in lx.DIRECTIONS_AR)
 
 
-@dataclass(slots=True)
+_EMPTY_WEAK: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True, init=False)
 class Hit:
     """A name occurrence: ``start``/``end`` of the name, ``p`` start of the word with glued prefix."""
 
@@ -130,12 +133,49 @@ class Hit:
     span_start: int = -1
     span_end: int = -1
     chosen: Unit | None = None
-    weak: frozenset[str] = frozenset()  # stop-listed readings: need support from the article
+    weak: frozenset[str] = _EMPTY_WEAK  # stop-listed readings: need support from the article
     anaphoric: bool = False  # "ريف المحافظة": resolved to the article's governorate
     unit_choices: list[Unit] = field(default_factory=list)
     key: int = -1  # which candidate list (gazetteer key and article): memo key of resolution
     ck: tuple | None = None  # (key, type noun kinds, countryside) when candidates were filtered
     info: _Choice | None = None  # memoised reading of the selected hit
+
+    # An explicit __init__ (init=False above): mypyc compiles it, while the dataclass-made one
+    # runs in the interpreter (4,000 instructions a call compiled). Same fields, same defaults
+    # (``unit_choices`` a new list unless given).
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        p: int,
+        cands: list[Candidate],
+        type_kinds: tuple[str, ...] = (),
+        countryside: bool = False,
+        span_start: int = -1,
+        span_end: int = -1,
+        chosen: Unit | None = None,
+        weak: frozenset[str] = _EMPTY_WEAK,
+        anaphoric: bool = False,
+        unit_choices: list[Unit] | None = None,
+        key: int = -1,
+        ck: tuple | None = None,
+        info: _Choice | None = None,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.p = p
+        self.cands = cands
+        self.type_kinds = type_kinds
+        self.countryside = countryside
+        self.span_start = span_start
+        self.span_end = span_end
+        self.chosen = chosen
+        self.weak = weak
+        self.anaphoric = anaphoric
+        self.unit_choices = [] if unit_choices is None else unit_choices
+        self.key = key
+        self.ck = ck
+        self.info = info
 
 
 @dataclass(slots=True)

@@ -133,7 +133,7 @@ assert not any(_SPLIT.match(chr(c)) or _SPECIAL.match(chr(c)) for c in range(128
 assert not any(ch in _ONE_TO_ONE for _, v in _PAIRS for ch in map(ord, v))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Normalized:
     """Normalised text plus the map back to the original.
 
@@ -146,6 +146,16 @@ class Normalized:
     text: str
     _norm_at: list[int] = field(default_factory=lambda: [0])
     _orig_at: list[int] = field(default_factory=lambda: [0])
+
+    # An explicit __init__ (init=False above): mypyc compiles it, while the dataclass-made one
+    # runs in the interpreter. Same fields, same defaults (a new [0] unless given).
+    def __init__(
+        self, original: str, text: str, _norm_at: list[int] | None = None, _orig_at: list[int] | None = None
+    ) -> None:
+        self.original = original
+        self.text = text
+        self._norm_at = [0] if _norm_at is None else _norm_at
+        self._orig_at = [0] if _orig_at is None else _orig_at
 
     def to_original(self, index: int) -> int:
         """Original offset of the normalised character at ``index`` (0 <= index <= len)."""
