@@ -19,15 +19,15 @@ __all__ = ["Sentence", "Token", "sentences", "tokenize"]
 # (underscore excepted). Written as "one non-space character, then the rest of its kind" so
 # that the engine tests one class per offset instead of three alternatives (same tokens as
 # r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]": the three first characters are disjoint).
-_TOKEN = re.compile(r"[^\s_](?:(?<=[^\W\d_])[^\W\d_]*|(?<=\d)\d*(?:[.,]\d+)*|)")
+_TOKEN: Final = re.compile(r"[^\s_](?:(?<=[^\W\d_])[^\W\d_]*|(?<=\d)\d*(?:[.,]\d+)*|)")
 # A run of end marks or of line breaks (a run between two digits is a decimal point, see
 # below), written to open with one character class: the engine then skips to the next
 # candidate character in a tight loop (4x faster than the alternation "[.!?؟؛]+|\n+").
-_SENT_END = re.compile(r"[.!?؟؛\n](?:(?<=\n)\n*|(?<=[^\n])[.!?؟؛]*)")
+_SENT_END: Final = re.compile(r"[.!?؟؛\n](?:(?<=\n)\n*|(?<=[^\n])[.!?؟؛]*)")
 # From the first to the last non-space character: what str.strip() keeps (\s is str.isspace).
-_CORE = re.compile(r"\S(?:.*\S)?", re.DOTALL)
-_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})").split
-_CLAUSE_END = frozenset("،,;:؛")
+_CORE: Final = re.compile(r"\S(?:.*\S)?", re.DOTALL)
+_TOKEN_SPLIT: Final = re.compile(f"({_TOKEN.pattern})").split
+_CLAUSE_END: Final = frozenset("،,;:؛")
 
 
 class Token(NamedTuple):
