@@ -101,6 +101,7 @@ def _tokenize_scan(text: str, start: int, end: int) -> list[Token]:
     (the regex split below is what is fast in the interpreter). Same tokens (test_fast_paths)."""
     out: list[Token] = []
     new = tuple.__new__
+    token = Token  # a local: a class that is not native is a module-dict look-up at each use
     clause = 0
     i = start
     while i < end:
@@ -123,7 +124,7 @@ def _tokenize_scan(text: str, start: int, end: int) -> list[Token]:
         word = text[i:j]
         if kind == 3 and word in _CLAUSE_END:
             clause += 1
-        out.append(new(Token, (word, i, j, clause)))
+        out.append(new(token, (word, i, j, clause)))
         i = j
     return out
 
