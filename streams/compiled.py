@@ -29,6 +29,7 @@ MODULES = (
     "streams.extract.dates",
     "streams.extract.arabic",
     "streams.extract.english",
+    "streams.extract.places",
     "streams.extract.article",
     "streams.places.resolve",
     "streams.places.gazetteer",
