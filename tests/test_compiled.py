@@ -110,3 +110,32 @@ def test_stale_compiled_module_is_detected(tmp_path: Path, monkeypatch: pytest.M
     assert compiled.stale_modules() == [name]
     os.utime(so, (3_000, 3_000))
     assert compiled.stale_modules() == []
+
+
+def test_explicit_inits_give_the_dataclass_defaults() -> None:
+    """The dataclasses written with their own ``__init__`` (so that mypyc compiles it) set every
+    field, and the defaults the fields declare."""
+    import dataclasses
+
+    from streams.extract import arabic, english, hits
+    from streams.places import resolve
+    from streams.text import normalize
+
+    cases = [
+        (hits.Hit, ("killed", 3, 3, 3, 0, 5, 1, "r")),
+        (arabic._Count, (3, 3, 3, 5)),
+        (english._Count, (3, 3, 3, 0, 5)),
+        (resolve.Hit, (0, 5, 0, [])),
+        (normalize.Normalized, ("A", "a")),
+    ]
+    for cls, required in cases:
+        obj = cls(*required)
+        for f, value in zip(dataclasses.fields(cls), required, strict=False):
+            assert getattr(obj, f.name) == value
+        for f in dataclasses.fields(cls)[len(required) :]:
+            want = f.default_factory() if f.default is dataclasses.MISSING else f.default  # type: ignore[misc]
+            assert getattr(obj, f.name) == want and type(getattr(obj, f.name)) is type(want), (cls, f.name)
+        assert obj == cls(*required)
+    # a new list per object where the field's default is a factory
+    assert resolve.Hit(0, 5, 0, []).unit_choices is not resolve.Hit(0, 5, 0, []).unit_choices
+    assert normalize.Normalized("A", "a")._norm_at is not normalize.Normalized("A", "a")._norm_at

@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from functools import lru_cache
 from operator import attrgetter, itemgetter
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from streams.extract import arabic, english
 from streams.extract.dates import _names_no_day, day_key, event_date, mask_report_days, publication_date
@@ -29,26 +29,26 @@ from streams.text.normalize import Normalized, normalize
 
 __all__ = ["Analysis", "article_text", "detect_language", "extract_article", "extract_with_analysis"]
 
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
-_INCIDENT_DAY = re.compile(
+_ARABIC_LETTER: Final = re.compile(r"[\u0621-\u064a]")
+_LATIN_LETTER: Final = re.compile(r"[A-Za-z]")
+_INCIDENT_DAY: Final = re.compile(
     r"\b(امس|اليوم|الليله|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد|ميدانيا|"
     r"yesterday|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
 )
-_CONTINUES = re.compile(
+_CONTINUES: Final = re.compile(
     r"^(و?القتلي هم|و?هم |these |they |the casualties are|among them|بينهم|(?:و?(?:اسفرت|ادت|خلفت) )?هذه )"
 )
-_CASUALTY_WORDS = frozenset({"حياه", "جروح", "جراح", "اصابه", "اصابات", "جرحي", "قتلي", "مصرع", "حتف"})
+_CASUALTY_WORDS: Final = frozenset({"حياه", "جروح", "جراح", "اصابه", "اصابات", "جرحي", "قتلي", "مصرع", "حتف"})
 # one of _CASUALTY_WORDS anywhere in a range (a token that is one contains it)
-_CASUALTY_ANY = re.compile("|".join(sorted(_CASUALTY_WORDS))).search
+_CASUALTY_ANY: Final = re.compile("|".join(sorted(_CASUALTY_WORDS))).search
 # Cheap pre-filter: a sentence without one of these stems cannot hold a casualty statement.
-_MAY_HAVE = {
+_MAY_HAVE: Final = {
     "ar": re.compile(
         r"قتل|قتي|قضي|قضو|قضت|شهد|شهي|جرح|جري|اصاب|اصيب|مصرع|وفا|توفي|جث|ارتق|حتف|حيا|مصاب|اعدا|تصفي|ضحي|ضحا"
     ),
     "en": re.compile(r"kill|dead|death|died|\bdie|wound|injur|hurt|lives|martyr|slain|execut|bodies|succumb"),
 }
-_WORD_CHAR = re.compile(r"\w")
+_WORD_CHAR: Final = re.compile(r"\w")
 
 
 def _stem_literals(rx: re.Pattern[str]) -> tuple[tuple[str, bool], ...] | None:
@@ -64,7 +64,7 @@ def _stem_literals(rx: re.Pattern[str]) -> tuple[tuple[str, bool], ...] | None:
     return tuple(out)
 
 
-_STEMS = {lang: _stem_literals(rx) for lang, rx in _MAY_HAVE.items()}
+_STEMS: Final = {lang: _stem_literals(rx) for lang, rx in _MAY_HAVE.items()}
 
 
 def _trie(words: list[list[str]]) -> str:
@@ -104,7 +104,7 @@ def _stem_re(lang: str) -> re.Pattern[str]:
     return re.compile(_trie(words))
 
 
-_STEM_RE = {lang: _stem_re(lang) for lang in _MAY_HAVE}
+_STEM_RE: Final = {lang: _stem_re(lang) for lang in _MAY_HAVE}
 
 
 def _stem_automaton(lang: str) -> Any:
@@ -124,7 +124,7 @@ def _stem_automaton(lang: str) -> Any:
     return auto
 
 
-_STEM_AC = {lang: _stem_automaton(lang) for lang in _MAY_HAVE}
+_STEM_AC: Final = {lang: _stem_automaton(lang) for lang in _MAY_HAVE}
 
 
 def _stem_starts(full: str, lang: str) -> list[int]:
@@ -149,36 +149,37 @@ def _stem_starts(full: str, lang: str) -> list[int]:
     return out
 
 
-_APPOSITION_GAP = frozenset({"في", "ب", "ضمن", "قرب", '"', "«", "(", "من"})
-_ORIGIN = re.compile(
+_APPOSITION_GAP: Final = frozenset({"في", "ب", "ضمن", "قرب", '"', "«", "(", "من"})
+_ORIGIN: Final = re.compile(
     r"(ينحدر|ينحدرون|تنحدر|المنحدر|المنحدرين|ينتمي|ينتمون|من ابناء|من اهالي|ابن مدينه|ابن بلده|"
     r"native of|hails from|originally from|hometown)"
 )
 # a list of hometowns runs to the clause's end ("ينحدر أحدهما من جسر الشغور والآخر من قرية
 # مرج الزهور في ريف إدلب") unless an event verb intervenes ("ينحدر من X وقتل في Y")
-_ORIGIN_CHAIN = re.compile(
+_ORIGIN_CHAIN: Final = re.compile(
     _ORIGIN.pattern + r"(?:(?!\b[وف]?(?:قتل\w*|قضي|قضوا|اصيب\w*|جرح\w*|استهدف\w*|killed|died|wounded|shot)\b)"
     r"[^،,.:;\n]){0,100}$"
 )
 # a reference point of a distance: "(40 كم شمال حماة)", "25 km north of Hama"
-_REFERENCE = re.compile(
+_REFERENCE: Final = re.compile(
     r"\d+ ?(?:كم|كيلو\w*|km|kilomet\w*|miles?)? ?(?:الي |to the )?"
     r"(?:شمال|جنوب|شرق|غرب|north|south|east|west)\w*(?: ?-? ?(?:شرق|غرب|east|west)\w*)? ?(?:of |مدينه )?$"
 )
-_FLIGHT_WORDS = "نزو|نزح|فرار|فر |فروا|هرب|لجو|لجا|تهجير|هجر|displac|fled|flee|escaped"
-_FLIGHT = re.compile(_trie([[re.escape(ch) for ch in w] for w in _FLIGHT_WORDS.split("|")]))  # same matches
+_FLIGHT_WORDS: Final = "نزو|نزح|فرار|فر |فروا|هرب|لجو|لجا|تهجير|هجر|displac|fled|flee|escaped"
+# same matches
+_FLIGHT: Final = re.compile(_trie([[re.escape(ch) for ch in w] for w in _FLIGHT_WORDS.split("|")]))
 # where people fled TO is not where the event was ("نزوح الأهالي نحو قرى الريف الجنوبي")
-_DESTINATION = re.compile(
+_DESTINATION: Final = re.compile(
     r"\b[وبل]?(?:نزوح|نزح\w*|ينزح\w*|فرار|فر|فروا|هرب\w*|يهرب\w*|لجوء|لجا|لجؤوا|تهجير|هجر\w*|"
     r"displace\w*|fled|flee\w*|escaped)\b[^،,.:\n]{0,60}\b(?:الي|نحو|باتجاه|صوب|to|towards|into|for)\b[^،,.:\n]{0,80}$"
 )
 # a dateline ("محافظة الحسكة – المرصد ...", "BEIRUT (Reuters) -") names where the report was
 # filed: a place for the sentence only when the sentence names no other
-_DATELINE_BEFORE = re.compile(r"[\s|]*(?:محافظه|مدينه|ريف)? ?$")
-_DATELINE_AFTER = re.compile(r"\s*(?:[–—-]|\(|,[^،,\n]{0,30}\()")
+_DATELINE_BEFORE: Final = re.compile(r"[\s|]*(?:محافظه|مدينه|ريف)? ?$")
+_DATELINE_AFTER: Final = re.compile(r"\s*(?:[–—-]|\(|,[^،,\n]{0,30}\()")
 # Every flight word of _DESTINATION contains one of these: a window with none of them
 # cannot match it (a few substring tests instead of the regex on most windows).
-_FLIGHT_CORES = ("نز", "فر", "هرب", "لج", "هج", "displace", "fle", "escaped")
+_FLIGHT_CORES: Final = ("نز", "فر", "هرب", "لج", "هج", "displace", "fle", "escaped")
 
 
 def _destination(full: str, lo: int, hi: int) -> bool:
@@ -235,8 +236,8 @@ class _Quotes:
         return dq % 2 == 1 or lg > rg
 
 
-_MAX_CHARS = 200_000  # longer bodies are cut: news articles are far shorter
-_NEAR = 600  # chars around a trigger in which a place of a very long sentence may govern it
+_MAX_CHARS: Final = 200_000  # longer bodies are cut: news articles are far shorter
+_NEAR: Final = 600  # chars around a trigger in which a place of a very long sentence may govern it
 
 
 @lru_cache(maxsize=2)
@@ -473,8 +474,20 @@ def _extract(article: Mapping[str, Any]) -> tuple[list[dict[str, Any]], Analysis
 
 
 # Every word of _INCIDENT_DAY contains one of these (the English ones end in "day").
-_INCIDENT_WORDS: tuple[str, ...] = ("امس", "اليوم", "الليله", "ميدانيا", "الاثنين", "الثلاثاء", "الاربعاء")
-_INCIDENT_WORDS += ("الخميس", "الجمعه", "السبت", "الاحد", "day")
+_INCIDENT_WORDS: Final[tuple[str, ...]] = (
+    "امس",
+    "اليوم",
+    "الليله",
+    "ميدانيا",
+    "الاثنين",
+    "الثلاثاء",
+    "الاربعاء",
+    "الخميس",
+    "الجمعه",
+    "السبت",
+    "الاحد",
+    "day",
+)
 
 
 def _may_name_incident_day(text: str) -> bool:
@@ -517,7 +530,7 @@ def _statistic_before(quiet: list[Sentence], full: str, lang: str, cumulative_re
     return False
 
 
-_LOCATOR_GAP = re.compile(r"[^،,.:;\n]{0,20}(?:^|\s|\b)(?:في|ب|ضمن|in|near|of)\s*$")
+_LOCATOR_GAP: Final = re.compile(r"[^،,.:;\n]{0,20}(?:^|\s|\b)(?:في|ب|ضمن|in|near|of)\s*$")
 
 
 def _drop_misread(places: list[Place], full: str) -> list[Place]:
@@ -542,9 +555,9 @@ def _drop_misread(places: list[Place], full: str) -> list[Place]:
     return out
 
 
-_LAST_STARTS: list = [None, []]
-_TOKEN_START = itemgetter(1)  # Token.start (tokens are named tuples)
-_SENT_START = attrgetter("start")
+_LAST_STARTS: Final[list] = [None, []]
+_TOKEN_START: Final = itemgetter(1)  # Token.start (tokens are named tuples)
+_SENT_START: Final = attrgetter("start")
 
 
 def _tok_starts(sent: Sentence) -> list[int]:
@@ -620,13 +633,15 @@ def _hometown(sent: Sentence, full: str, p: Place, words: bool = True, direction
 
 
 # the compass words, one of which every match of _REFERENCE holds (a trie: one branch per letter)
-_DIRECTIONS = ("شمال", "جنوب", "شرق", "غرب", "north", "south", "east", "west")
-_DIRECTION_ANY = re.compile(_trie([[re.escape(ch) for ch in w] for w in _DIRECTIONS])).search
+_DIRECTIONS: Final = ("شمال", "جنوب", "شرق", "غرب", "north", "south", "east", "west")
+_DIRECTION_ANY: Final = re.compile(_trie([[re.escape(ch) for ch in w] for w in _DIRECTIONS])).search
 # _ORIGIN's words as a trie, for the existence test (same matches, one branch per letter)
-_ORIGIN_ANY = re.compile(_trie([[re.escape(ch) for ch in w] for w in _ORIGIN.pattern[1:-1].split("|")]))
+_ORIGIN_ANY: Final = (
+    re.compile(_trie([[re.escape(ch) for ch in w] for w in _ORIGIN.pattern[1:-1].split("|")]))
+)
 
 _CASUALTY_BIT, _ORIGIN_BIT, _FLIGHT_BIT, _DIRECTION_BIT = 1, 2, 4, 8
-_WORD_LISTS = (
+_WORD_LISTS: Final = (
     (_CASUALTY_BIT, tuple(sorted(_CASUALTY_WORDS))),
     (_ORIGIN_BIT, tuple(_ORIGIN.pattern[1:-1].split("|"))),
     (_FLIGHT_BIT, tuple(_FLIGHT_WORDS.split("|"))),
@@ -652,7 +667,7 @@ def _word_automaton() -> Any:
     return auto
 
 
-_WORD_AC = _word_automaton()
+_WORD_AC: Final = _word_automaton()
 
 
 def _sentence_words(full: str, a: int, b: int) -> int:
@@ -675,7 +690,7 @@ def _sentence_words(full: str, a: int, b: int) -> int:
     return seen
 
 
-_LIST_GAP = re.compile(r"[^.\n;؛]{0,12}(?:\sو|^و|\band|[،,])\s*$")
+_LIST_GAP: Final = re.compile(r"[^.\n;؛]{0,12}(?:\sو|^و|\band|[،,])\s*$")
 
 
 def _spans_governorates(best: Place, inside: list[Place], full: str) -> bool:
@@ -845,7 +860,7 @@ def _admin1(place: Place | None) -> str | None:
     return place.region.get("admin1") if place is not None else None
 
 
-_REST = re.compile(
+_REST: Final = re.compile(
     r"\b(?:the|all the) (?:rest|others|remaining \w+)\b (?:are|were|have been|had been) (?:wounded|injured)|"
     r"(?:والباقي|والبقيه|والبقيه|وباقي|والاخرون) (?:\w+ )?(?:جرحي|مصابون|اصيبوا|جرحوا|مصابين)"
 )
@@ -853,8 +868,8 @@ _REST = re.compile(
 
 # Every match of _REST holds one of these words, every match of _SAME_ATTACK one of those:
 # a window with none of them is not searched.
-_REST_WORDS = ("rest", "others", "remaining", "والباقي", "والبقيه", "وباقي", "والاخرون")
-_SAME_WORDS = ("same", "نفس", "ذات")
+_REST_WORDS: Final = ("rest", "others", "remaining", "والباقي", "والبقيه", "وباقي", "والاخرون")
+_SAME_WORDS: Final = ("same", "نفس", "ذات")
 
 
 def _has_rest(full: str, a: int, b: int) -> bool:
@@ -901,11 +916,11 @@ def _remainder(found: list, full: str) -> list:
 
 # an unconfirmed report of a figure ("وأنباء عن 5 قتلى آخرين", "unconfirmed reports of 3 dead")
 # is not yet a casualty statement (ANNOTATION: conservative counts)
-_HEDGED = re.compile(
+_HEDGED: Final = re.compile(
     r"(?:انباء|معلومات غير مؤكده|انباء غير مؤكده) (?:عن|بـ?) ?\S*$|unconfirmed reports? of \S*$"
 )
 # every match of _HEDGED holds one of these words
-_HEDGE_WORDS = ("انباء", "معلومات", "unconfirmed")
+_HEDGE_WORDS: Final = ("انباء", "معلومات", "unconfirmed")
 
 
 def _hedged(full: str, lo: int, hi: int) -> bool:
@@ -915,7 +930,7 @@ def _hedged(full: str, lo: int, hi: int) -> bool:
     return any(map(window.__contains__, _HEDGE_WORDS)) and _HEDGED.search(full, lo, hi) is not None
 
 
-_SAME_ATTACK = re.compile(
+_SAME_ATTACK: Final = re.compile(
     r"\b(?:other|more|another|additional)\b.{0,40}\b(?:in|by|during) the same "
     r"(?:attack|strike|raid|bombardment|shelling|explosion|blast|incident|massacre)|"
     r"(?:اخرين|اخرون|اخري|اضافيين|اخر)\b.{0,40}(?:في|ب|جراء) ?(?:الهجوم|القصف|الغاره|التفجير|الانفجار|"
@@ -960,7 +975,7 @@ def _headlines(full: str, sents: list[Sentence], title_end: int) -> set[int]:
     return {s.index for s in sents if s.start < title_end or (heads and full[s.start : s.end] in heads)}
 
 
-_GENERIC_NOUNS = frozenset({"شخص", "person"})
+_GENERIC_NOUNS: Final = frozenset({"شخص", "person"})
 
 
 def _same_noun(a: str, b: str) -> bool:

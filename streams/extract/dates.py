@@ -9,30 +9,37 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Final
 
 __all__ = ["day_key", "event_date", "mask_report_days", "publication_date"]
 
-_AR_DAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
-_AR_WEEKDAYS = tuple(_AR_DAYS)
-_EN_DAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
-_AR_BEFORE_YESTERDAY = re.compile(r"\bاول امس\b|\bاول من امس\b")
-_AR_YESTERDAY = re.compile(r"\bامس\b|\bالليله الماضيه\b|\bليله امس\b|\bالبارحه\b")
-_AR_TODAY = re.compile(r"\b(?:صباح |مساء |ظهر |فجر )?اليوم\b")
-_AR_DAY = re.compile(r"\b(?:يوم )?(الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد)\b")
-_EN_YESTERDAY = re.compile(r"\byesterday\b|\blast night\b")
-_EN_DAY = re.compile(r"\b(?:on |last |on last )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_AR_DAYS: Final = (
+    {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
+)
+_AR_WEEKDAYS: Final = tuple(_AR_DAYS)
+_EN_DAYS: Final = (
+    {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+)
+_AR_BEFORE_YESTERDAY: Final = re.compile(r"\bاول امس\b|\bاول من امس\b")
+_AR_YESTERDAY: Final = re.compile(r"\bامس\b|\bالليله الماضيه\b|\bليله امس\b|\bالبارحه\b")
+_AR_TODAY: Final = re.compile(r"\b(?:صباح |مساء |ظهر |فجر )?اليوم\b")
+_AR_DAY: Final = re.compile(r"\b(?:يوم )?(الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد)\b")
+_EN_YESTERDAY: Final = re.compile(r"\byesterday\b|\blast night\b")
+_EN_DAY: Final = (
+    re.compile(r"\b(?:on |last |on last )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
+)
+_DATE: Final = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 # A day named right after a reporting verb dates the report, not the event:
 # "وقال المرصد في بيان أمس إن ..." , "أرقام أصدرها أمس الخميس", "the Observatory said on Monday".
 # The words between verb and day may not open the reported clause (إن، بأن، أنه).
-_AR_DAYWORD = r"(?:امس|اليوم|الليله|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد)"
-_AR_REPORT_DAY = re.compile(
+_AR_DAYWORD: Final = r"(?:امس|اليوم|الليله|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد)"
+_AR_REPORT_DAY: Final = re.compile(
     r"\b[وف]?(?:قال|قالت|يقول|تقول|افاد|افادت|ذكر|ذكرت|اعلن|اعلنت|اكد|اكدت|اوضح|اوضحت|اشار|اشارت|"
     r"نشر|نشرت|اصدر|اصدرت|اصدرها|اصدره|صرح|صرحت|وثق|وثقت)\b"
     r"(?:\s+(?!(?:ان|بان|انه|بانه|انها|عن|الي|ب?مقتل|ب?اصابه)\b)\S+){0,8}?"
     r"\s+(?:(?:يوم|مساء|صباح|ظهر|ليل)\s+)?(" + _AR_DAYWORD + r"(?:\s+" + _AR_DAYWORD + r")?)\b"
 )
-_EN_REPORT_DAY = re.compile(
+_EN_REPORT_DAY: Final = re.compile(
     r"\b(?:said|says|reported|announced|stated|added|told \w+|confirmed)"
     r"(?: in (?:a|its) (?:statement|report|bulletin))?(?: on)?\s+"
     r"(yesterday|today|(?:last )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
@@ -41,8 +48,8 @@ _EN_REPORT_DAY = re.compile(
 
 # Every day expression above contains one of these words (the English ones end in "day" or
 # "night"): a sentence with none of them names no day, and its date is the default.
-_AR_DAY_WORDS = ("امس", "اليوم", "الليله", "البارحه", *_AR_DAYS)
-_EN_DAY_WORDS = ("day", "night")
+_AR_DAY_WORDS: Final = ("امس", "اليوم", "الليله", "البارحه", *_AR_DAYS)
+_EN_DAY_WORDS: Final = ("day", "night")
 
 
 def _names_no_day(text: str, lang: str) -> bool:
@@ -55,11 +62,13 @@ def _names_no_day(text: str, lang: str) -> bool:
 
 # Every reporting verb of _AR_REPORT_DAY / _EN_REPORT_DAY holds one of these: a sentence with
 # none of them reports nothing, and the regex (which has no literal to skip ahead to) is not run.
-_AR_REPORT_CORES = ("قال", "قول", "افاد", "ذكر", "اعلن", "اكد", "اوضح", "اشار", "نشر", "اصدر", "صرح", "وثق")
-_EN_REPORT_CORES = ("said", "says", "reported", "announced", "stated", "added", "told", "confirmed")
+_AR_REPORT_CORES: Final = (
+    ("قال", "قول", "افاد", "ذكر", "اعلن", "اكد", "اوضح", "اشار", "نشر", "اصدر", "صرح", "وثق")
+)
+_EN_REPORT_CORES: Final = ("said", "says", "reported", "announced", "stated", "added", "told", "confirmed")
 # Words every match of a day regex holds (the same pre-check for each regex on its own).
-_AR_YESTERDAY_WORDS = ("امس", "الليله الماضيه", "البارحه")
-_EN_YESTERDAY_WORDS = ("yesterday", "last night")
+_AR_YESTERDAY_WORDS: Final = ("امس", "الليله الماضيه", "البارحه")
+_EN_YESTERDAY_WORDS: Final = ("yesterday", "last night")
 
 
 def _holds(text: str, words: tuple[str, ...]) -> bool:
@@ -73,9 +82,9 @@ def _holds(text: str, words: tuple[str, ...]) -> bool:
 # The longest text a day regex holds before its weekday name ("on last ", "يوم "): every
 # match starts at most this far before a weekday name, so the leftmost match is found by
 # a search from that far before the first weekday name in the text (instead of from 0).
-_EN_DAY_LEAD = len("on last ")
-_AR_DAY_LEAD = len("يوم ")
-_EN_WEEKDAYS = tuple(_EN_DAYS)
+_EN_DAY_LEAD: Final = len("on last ")
+_AR_DAY_LEAD: Final = len("يوم ")
+_EN_WEEKDAYS: Final = tuple(_EN_DAYS)
 
 
 def _day_search(rx: re.Pattern[str], text: str, weekdays: tuple[str, ...], lead: int) -> re.Match[str] | None:

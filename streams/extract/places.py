@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from streams.text.normalize import Normalized
 
 __all__ = ["EMPTY_REGION", "Place", "find_places"]
 
-EMPTY_REGION: dict[str, Any] = {
+EMPTY_REGION: Final[dict[str, Any]] = {
     "admin1": None,
     "admin2": None,
     "admin3": None,
@@ -24,16 +24,24 @@ EMPTY_REGION: dict[str, Any] = {
     "pcode": None,
     "precision": "none",
 }
-_RANK = {"exact": 5, "subdistrict": 4, "district": 3, "governorate": 2, "country": 0, "none": 0}
+_RANK: Final = {"exact": 5, "subdistrict": 4, "district": 3, "governorate": 2, "country": 0, "none": 0}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Place:
     """A place found in the text: normalised span and its region record."""
 
     start: int
     end: int
     region: dict[str, Any]
+
+    # An explicit __init__ (init=False above): mypyc compiles it (the object.__setattr__ calls
+    # become plain stores), while the dataclass-made one runs in the interpreter. The same
+    # fields as the frozen dataclass's own __init__ sets, the same way.
+    def __init__(self, start: int, end: int, region: dict[str, Any]) -> None:
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "region", region)
 
     @property
     def rank(self) -> int:
@@ -57,16 +65,26 @@ def _gazetteer() -> Any:
         return None
 
 
-# A Place built without the frozen dataclass's __init__ (three object.__setattr__ calls):
-# the slots set directly, the same object (test_fast_paths checks it), 40 % cheaper.
-_NEW = object.__new__
-_SET_START = Place.start.__set__  # type: ignore[attr-defined,misc]
-_SET_END = Place.end.__set__  # type: ignore[attr-defined,misc]
-_SET_REGION = Place.region.__set__  # type: ignore[attr-defined,misc]
+# Compiled by mypyc (streams/compiled.py) or not: a compiled function is no Python function.
+def _probe() -> None:
+    pass
+
+
+COMPILED: Final = type(_probe).__name__ != "function"
+
+# In the interpreter, a Place built without its __init__ (three object.__setattr__ calls): the
+# slots set directly, the same object (test_fast_paths checks it), 40 % cheaper. Compiled, the
+# native __init__ is cheaper still (the descriptors read by name: mypyc rejects Place.start).
+_NEW: Final = object.__new__
+_SET_START: Final = getattr(Place, "start").__set__  # noqa: B009
+_SET_END: Final = getattr(Place, "end").__set__  # noqa: B009
+_SET_REGION: Final = getattr(Place, "region").__set__  # noqa: B009
 
 
 def _place(start: int, end: int, region: dict[str, Any]) -> Place:
-    """``Place(start, end, region)``, built field by field."""
+    """``Place(start, end, region)``, built field by field (in the interpreter)."""
+    if COMPILED:  # a native class: object.__new__ refuses it, and its __init__ is the cheapest
+        return Place(start, end, region)
     p = _NEW(Place)
     _SET_START(p, start)
     _SET_END(p, end)
@@ -74,12 +92,12 @@ def _place(start: int, end: int, region: dict[str, Any]) -> Place:
     return p
 
 
-_GAZ: list[Any] = []
+_GAZ: Final[list[Any]] = []
 # The gazetteer hands out the same Region object for the same reading (it memoises them), so
 # its record is built once and shared: Place records are read, never written (``_record``
 # copies them). Keyed by id() with the Region kept alive next to it, so an id is never reused.
-_RECORDS: dict[int, tuple[Any, dict[str, Any], bool]] = {}
-_RECORDS_MAX = 100_000
+_RECORDS: Final[dict[int, tuple[Any, dict[str, Any], bool]]] = {}
+_RECORDS_MAX: Final = 100_000
 
 
 def find_places(nt: Normalized, lang: str) -> list[Place]:
@@ -106,6 +124,9 @@ def find_places(nt: Normalized, lang: str) -> list[Place]:
             keep = not (rec.get("admin1") is None and rec.get("precision") in (None, "none", "country"))
             got = records[id(region)] = (region, rec, keep)
         if got[2]:
+            if COMPILED:
+                out.append(Place(start, end, got[1]))
+                continue
             p = new(Place)  # _place(start, end, got[1]), inlined
             set_start(p, start)
             set_end(p, end)
@@ -118,7 +139,7 @@ def find_places(nt: Normalized, lang: str) -> list[Place]:
 
 # "حارة طي"، 'حي "طي"': a neighbourhood written with the colloquial حارة or a quoted name
 # is the same place as "حي طي" (the gazetteer lists neighbourhoods as "حي X")
-_QUARTER = re.compile(
+_QUARTER: Final = re.compile(
     r'\b(?:حاره|حي) (?:"([\u0621-\u064a ]{2,20})"|«([\u0621-\u064a ]{2,20})»)'
     r"|\bحاره ([\u0621-\u064a]{2,15})\b"
 )
@@ -139,7 +160,7 @@ def _quarter_region(gaz: Any, name: str, context: list[Any]) -> dict[str, Any] |
     return rec if _RANK.get(rec.get("precision") or "none", 0) >= 4 else None
 
 
-_MAX_QUARTER_LOOKUPS = 8  # distinct names per article: keeps hostile input linear
+_MAX_QUARTER_LOOKUPS: Final = 8  # distinct names per article: keeps hostile input linear
 
 
 class _Context(NamedTuple):

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import ahocorasick
 
@@ -37,14 +37,14 @@ from streams.text.normalize import Normalized, normalize, normalize_text
 
 __all__ = ["Gazetteer", "default_gazetteer"]
 
-_ADMIN1 = tuple(f"SY{i:02d}" for i in range(1, 15))
-_PRECISION_OF_KIND = {"admin1": "governorate", "admin2": "district", "admin3": "subdistrict"}
+_ADMIN1: Final = tuple(f"SY{i:02d}" for i in range(1, 15))
+_PRECISION_OF_KIND: Final = {"admin1": "governorate", "admin2": "district", "admin3": "subdistrict"}
 # What the letters glued in front of an Arabic name say: (written with the article, how many
 # letters of the prefix belong to the name: the ال of بالقامشلي, the second ل of للقامشلي).
-_GLUED: dict[str, tuple[int, int]] = {p: (0, 0) for p in lx.BARE_PREFIXES}
+_GLUED: Final[dict[str, tuple[int, int]]] = {p: (0, 0) for p in lx.BARE_PREFIXES}
 _GLUED.update((p, (1, 1 if p.endswith("لل") else 2)) for p in lx.AL_PREFIXES if p not in lx.BARE_PREFIXES)
-_NO_WEAK: frozenset[str] = frozenset()
-_EN_ARTICLE_SURFACE = (
+_NO_WEAK: Final[frozenset[str]] = frozenset()
+_EN_ARTICLE_SURFACE: Final = (
     "al-",
     "al ",
     "el-",
@@ -63,10 +63,12 @@ _EN_ARTICLE_SURFACE = (
 
 # Characters of normalised text, most frequent first (a space; Arabic letters as normalising
 # leaves them: ة→ه, ى→ي, أ/إ/آ→ا; English letters; digits and punctuation).
-_TEXT_ORDER = " اليمونرتبهعدفقسكحجشطصزخضثذغظءئ" + "etaoinshrdlcumwfgypbvkjxqz" + ".,،\n0123456789-()\"':"
+_TEXT_ORDER: Final = (
+    " اليمونرتبهعدفقسكحجشطصزخضثذغظءئ" + "etaoinshrdlcumwfgypbvkjxqz" + ".,،\n0123456789-()\"':"
+)
 # A key that opens with a space and goes on with a character normalised text does not hold
 # in practice; its candidates are empty, so a match of it (a NUL in the text) gives no hit.
-_SPACE_KEY = " \x00"
+_SPACE_KEY: Final = " \x00"
 
 
 def _automaton(words: list[tuple[str, int]], cands: list, klen: list[int], kar: list[bool]) -> Any:
@@ -444,7 +446,7 @@ class Gazetteer:
 
 
 _DEFAULT: Gazetteer | None = None
-_LOCK = threading.Lock()
+_LOCK: Final = threading.Lock()
 
 
 def default_gazetteer() -> Gazetteer:

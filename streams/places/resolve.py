@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from streams.places import lexicon as lx
 from streams.places.model import PlaceMention, Region, Unit
@@ -35,20 +35,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Hit", "resolve_hits", "resolve_regions"]
 
-_EN_DIRECTIONS = frozenset(
+_EN_DIRECTIONS: Final = frozenset(
     {"northern", "southern", "eastern", "western"}
     | {"north-western", "north-eastern", "south-western", "south-eastern"}
 )
-_ANAPHOR = "ريف المحافظه"
-_GAP_PUNCT = str.maketrans({c: " " for c in "،,()-\"'«»“”:"})
-_SKIP_BEFORE = frozenset(" \"'«»“”(")
-_PERSON_HEADS = frozenset(
+_ANAPHOR: Final = "ريف المحافظه"
+_GAP_PUNCT: Final = str.maketrans({c: " " for c in "،,()-\"'«»“”:"})
+_SKIP_BEFORE: Final = frozenset(" \"'«»“”(")
+_PERSON_HEADS: Final = frozenset(
     {"ابو", "ام", "الشيخ", "شيخ", "بني", "abu", "umm", "um", "sheikh", "shaykh", "bani"}
 )
-_BREAK_RE = re.compile(r"[.!?؟\n]")
+_BREAK_RE: Final = re.compile(r"[.!?؟\n]")
 # Words that may stand between a name and the unit that places it:
 # "X بريف Y", "X في محافظة Y", "X، Y", "X (Y)", "X شرقي Y", "X in Y province".
-_PLACING = frozenset(
+_PLACING: Final = frozenset(
     {
         "في",
         "ب",
@@ -109,15 +109,18 @@ _PLACING = frozenset(
         "subdistrict",
     }
 )
-_PREPOSITIONS = frozenset({"في", "ب", "ضمن", "قرب", "in", "near"})
-_NEAR = 48  # characters between a name and the unit that places it
-_WORD_MAX = 16  # longer words before a name are read letter by letter
-_MEMO_MAX = 200_000  # entries of the per-gazetteer memo tables before they are cleared
-_ORG_WORDS = tuple(sorted(lx.NOT_A_PLACE_AFTER))
-_DIR_LEN = max(len(d) for d in lx.DIRECTIONS_AR)
+_PREPOSITIONS: Final = frozenset({"في", "ب", "ضمن", "قرب", "in", "near"})
+_NEAR: Final = 48  # characters between a name and the unit that places it
+_WORD_MAX: Final = 16  # longer words before a name are read letter by letter
+_MEMO_MAX: Final = 200_000  # entries of the per-gazetteer memo tables before they are cleared
+_ORG_WORDS: Final = tuple(sorted(lx.NOT_A_PLACE_AFTER))
+_DIR_LEN: Final = max(len(d) for d in lx.DIRECTIONS_AR)
 
 
-@dataclass(slots=True)
+_EMPTY_WEAK: Final[frozenset[str]] = frozenset()
+
+
+@dataclass(slots=True, init=False)
 class Hit:
     """A name occurrence: ``start``/``end`` of the name, ``p`` start of the word with glued prefix."""
 
@@ -130,12 +133,49 @@ class Hit:
     span_start: int = -1
     span_end: int = -1
     chosen: Unit | None = None
-    weak: frozenset[str] = frozenset()  # stop-listed readings: need support from the article
+    weak: frozenset[str] = _EMPTY_WEAK  # stop-listed readings: need support from the article
     anaphoric: bool = False  # "ريف المحافظة": resolved to the article's governorate
     unit_choices: list[Unit] = field(default_factory=list)
     key: int = -1  # which candidate list (gazetteer key and article): memo key of resolution
     ck: tuple | None = None  # (key, type noun kinds, countryside) when candidates were filtered
     info: _Choice | None = None  # memoised reading of the selected hit
+
+    # An explicit __init__ (init=False above): mypyc compiles it, while the dataclass-made one
+    # runs in the interpreter (4,000 instructions a call compiled). Same fields, same defaults
+    # (``unit_choices`` a new list unless given).
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        p: int,
+        cands: list[Candidate],
+        type_kinds: tuple[str, ...] = (),
+        countryside: bool = False,
+        span_start: int = -1,
+        span_end: int = -1,
+        chosen: Unit | None = None,
+        weak: frozenset[str] = _EMPTY_WEAK,
+        anaphoric: bool = False,
+        unit_choices: list[Unit] | None = None,
+        key: int = -1,
+        ck: tuple | None = None,
+        info: _Choice | None = None,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.p = p
+        self.cands = cands
+        self.type_kinds = type_kinds
+        self.countryside = countryside
+        self.span_start = span_start
+        self.span_end = span_end
+        self.chosen = chosen
+        self.weak = weak
+        self.anaphoric = anaphoric
+        self.unit_choices = [] if unit_choices is None else unit_choices
+        self.key = key
+        self.ck = ck
+        self.info = info
 
 
 @dataclass(slots=True)
@@ -712,7 +752,7 @@ def _resolve(
     return out
 
 
-_FAR_KM = {1: 120.0, 2: 60.0, 3: 35.0}
+_FAR_KM: Final = {1: 120.0, 2: 60.0, 3: 35.0}
 
 
 def _too_far(u: Unit, loc: Unit) -> bool:

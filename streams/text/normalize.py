@@ -34,10 +34,11 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import Final
 
 __all__ = ["Normalized", "normalize", "normalize_text"]
 
-_ONE_TO_ONE: dict[int, str] = {}
+_ONE_TO_ONE: Final[dict[int, str]] = {}
 for _src, _dst in {
     "أ": "ا",
     "إ": "ا",
@@ -85,9 +86,9 @@ for _c in range(ord("A"), ord("Z") + 1):
 for _c in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000, 0x0009, 0x000B, 0x000C):
     _ONE_TO_ONE[_c] = " "
 
-_TATWEEL = "\u0640"
+_TATWEEL: Final = "\u0640"
 # Characters that are simply dropped.
-_DELETE_CLASS = (
+_DELETE_CLASS: Final = (
     "\u064b-\u0652"  # harakat, shadda, sukun
     "\u0653-\u065f"  # maddah and other combining marks
     "\u0670"  # dagger alef
@@ -102,38 +103,38 @@ _DELETE_CLASS = (
     "\u061c"  # Arabic letter mark
 )
 # Tatweel, optional separators, tatweel: the "مقـ ـتل" obfuscation.
-_OBFUSCATION = r"\u0640[\u0640 .\-_*·•|/\\]*\u0640"
+_OBFUSCATION: Final = r"\u0640[\u0640 .\-_*·•|/\\]*\u0640"
 # Arabic presentation forms and other compatibility characters that expand.
-_EXPAND_CLASS = "\ufb50-\ufdff\ufe70-\ufefc"
-_SPECIAL = re.compile(rf"{_OBFUSCATION}|[{_DELETE_CLASS}]+|[{_EXPAND_CLASS}]")
-_EXPAND_START = 0xFB50
-_EXPAND_FIRST = chr(_EXPAND_START)
+_EXPAND_CLASS: Final = "\ufb50-\ufdff\ufe70-\ufefc"
+_SPECIAL: Final = re.compile(rf"{_OBFUSCATION}|[{_DELETE_CLASS}]+|[{_EXPAND_CLASS}]")
+_EXPAND_START: Final = 0xFB50
+_EXPAND_FIRST: Final = chr(_EXPAND_START)
 # The same matches as _SPECIAL, captured so that re.split keeps them, and written
 # to start with one character class (the regex engine then skips ahead to the
 # next candidate character quickly): a deletable character, then either the
 # rest of a "مقـ ـتل" obfuscation (when it was a tatweel) or more deletables.
-_SPLIT = re.compile(
+_SPLIT: Final = re.compile(
     rf"([{_DELETE_CLASS}{_EXPAND_CLASS}]"
     rf"(?:(?<=\u0640)[\u0640 .\-_*·•|/\\]*\u0640|(?<=[{_DELETE_CLASS}])[{_DELETE_CLASS}]*|))"
 )
 # One-for-one replacements as (character, replacement) pairs: str.replace on the
 # few characters present is several times faster than str.translate on non-ASCII
 # text.  No replacement is itself a key, so the order does not matter.
-_PAIRS = tuple((chr(k), v) for k, v in _ONE_TO_ONE.items())
-_ASCII_PAIRS = tuple(p for p in _PAIRS if p[0].isascii())
+_PAIRS: Final = tuple((chr(k), v) for k, v in _ONE_TO_ONE.items())
+_ASCII_PAIRS: Final = tuple(p for p in _PAIRS if p[0].isascii())
 # On ASCII text str.lower() is exactly the A-Z -> a-z part of the map (one C pass instead of
 # 26 scans and replacements); the other ASCII pairs are replaced one by one.
-_ASCII_LOWER = {(chr(c), chr(c + 32)) for c in range(ord("A"), ord("Z") + 1)}
+_ASCII_LOWER: Final = {(chr(c), chr(c + 32)) for c in range(ord("A"), ord("Z") + 1)}
 assert _ASCII_LOWER.issubset(_ASCII_PAIRS)
-_ASCII_OTHER = tuple(p for p in _ASCII_PAIRS if p not in _ASCII_LOWER)
-_ONE_TO_ONE_STR = dict(_PAIRS)
-_PAIR_SOURCE = re.compile("[" + "".join(re.escape(src) for src, _ in _PAIRS) + "]")
+_ASCII_OTHER: Final = tuple(p for p in _ASCII_PAIRS if p not in _ASCII_LOWER)
+_ONE_TO_ONE_STR: Final = dict(_PAIRS)
+_PAIR_SOURCE: Final = re.compile("[" + "".join(re.escape(src) for src, _ in _PAIRS) + "]")
 # ASCII text has nothing to delete or expand (normalize() skips the scan for it)
 assert not any(_SPLIT.match(chr(c)) or _SPECIAL.match(chr(c)) for c in range(128))
 assert not any(ch in _ONE_TO_ONE for _, v in _PAIRS for ch in map(ord, v))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Normalized:
     """Normalised text plus the map back to the original.
 
@@ -146,6 +147,16 @@ class Normalized:
     text: str
     _norm_at: list[int] = field(default_factory=lambda: [0])
     _orig_at: list[int] = field(default_factory=lambda: [0])
+
+    # An explicit __init__ (init=False above): mypyc compiles it, while the dataclass-made one
+    # runs in the interpreter. Same fields, same defaults (a new [0] unless given).
+    def __init__(
+        self, original: str, text: str, _norm_at: list[int] | None = None, _orig_at: list[int] | None = None
+    ) -> None:
+        self.original = original
+        self.text = text
+        self._norm_at = [0] if _norm_at is None else _norm_at
+        self._orig_at = [0] if _orig_at is None else _orig_at
 
     def to_original(self, index: int) -> int:
         """Original offset of the normalised character at ``index`` (0 <= index <= len)."""

@@ -11,8 +11,9 @@ from bisect import bisect_left, bisect_right
 
 from streams.extract import article as art
 from streams.extract import dates
+from streams.extract import segment as seg
 from streams.extract.article import _cumulative_re
-from streams.extract.segment import Token, sentences, tokenize
+from streams.extract.segment import Token, _tokenize_scan, sentences, tokenize
 from streams.text.normalize import normalize_text
 from tests.extract.conftest import run
 
@@ -88,7 +89,9 @@ def _reference_sentences(text: str) -> list[tuple[int, int, int]]:
 def test_sentences_split_as_the_plain_rule():
     odd_space = "\u00a0a\u2003b.\x1c c\x85.\u3000 \u200b d \t.\x0b"  # str.isspace, and not
     for text in [*_texts(2), "", " ", "3.5 a.. b?!\n\n c 1.200 . .6 7.\n 8.\n9", "a.b\n\n", odd_space]:
-        assert [(s.start, s.end, s.index) for s in sentences(text)] == _reference_sentences(text)
+        ref = _reference_sentences(text)
+        assert [(s.start, s.end, s.index) for s in sentences(text)] == ref
+        assert [(s.start, s.end, s.index) for s in seg._sentences_find(text)] == ref
 
 
 def test_tokens_match_a_plain_tokenizer():
@@ -97,9 +100,20 @@ def test_tokens_match_a_plain_tokenizer():
         for m in re.finditer(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]", text):
             clause += m.group() in "،,;:؛" and len(m.group()) == 1
             ref.append(Token(m.group(), m.start(), m.end(), clause))
-        got = tokenize(text, 0, len(text))
-        assert got == ref
-        assert all(type(t) is Token and type(t.clause) is int for t in got)
+        for got in (tokenize(text, 0, len(text)), _tokenize_scan(text, 0, len(text))):
+            assert got == ref
+            assert all(type(t) is Token and type(t.clause) is int for t in got)
+
+
+def test_token_scan_matches_the_regex_split_on_random_text():
+    """The character loop (used compiled) gives the regex split's tokens (used pure)."""
+    rnd = random.Random(17)
+    alphabet = [chr(c) for c in range(0, 0x3100, 7)] + list("..,,،;:33٣ _ab") + ["ب", "\U0001d7d8", "\U00010400"]
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 24)))
+        start = rnd.randint(0, len(text))
+        end = rnd.randint(start, len(text))
+        assert _tokenize_scan(text, start, end) == seg._tokenize_split(text, start, end), repr(text)
 
 
 def test_quote_offsets_agree_with_counting():
@@ -211,7 +225,9 @@ def test_sentences_split_as_the_plain_rule_on_random_text():
     alphabet = ["a", "ب", "3", "٣", "²", ".", "!", "؟", "؛", "\n", " ", "\u00a0", "\t", "\u2003", "\x1c", "\x85", "،"]
     for _ in range(2000):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
-        assert [(s.start, s.end, s.index) for s in sentences(text)] == _reference_sentences(text), repr(text)
+        ref = _reference_sentences(text)
+        assert [(s.start, s.end, s.index) for s in sentences(text)] == ref, repr(text)
+        assert [(s.start, s.end, s.index) for s in seg._sentences_find(text)] == ref, repr(text)
 
 
 def _inheritable_plain(text: str, places: list, title_end: int) -> list:
