@@ -49,6 +49,8 @@ async def test_stalled_worker_exits_for_its_supervisor_and_the_restart_is_exact(
         assert "casualties.mentions[" in stall_lines, stall_lines
         # The report carries the evidence: the paused partitions and the consumer's flow.
         assert "'paused': ['" in stall_lines and "'flow_active': True" in stall_lines, stall_lines
+        # ... and aiokafka's own view of each stalled partition (its fetch position).
+        assert "'fetcher': {" in stall_lines and " valid=True " in stall_lines, stall_lines
         assert "articles.raw[" not in stall_lines.split("worker state")[0], (
             "only the paused topic may be reported stalled:\n" + stall_lines)
 
