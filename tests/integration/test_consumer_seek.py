@@ -8,6 +8,8 @@ records fetched and dropped there were never read again: the worker stalled, or 
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -45,15 +47,23 @@ async def _drain(consumer: AIOKafkaConsumer, want: int) -> dict[int, list[bytes]
     return got
 
 
-async def test_fetched_records_without_a_commit_are_read_again(kafka_broker):
-    bootstrap = kafka_broker.bootstrap
-    topic = await _topic_with_records(bootstrap, {0: 5, 1: 4})
-    tp0, tp1 = TopicPartition(topic, 0), TopicPartition(topic, 1)
+@asynccontextmanager
+async def _group_consumer(bootstrap: str, per_partition: dict[int, int]) -> AsyncIterator[tuple]:
+    """A new two-partition topic with records, and a consumer of a new group assigned to it."""
+    topic = await _topic_with_records(bootstrap, per_partition)
+    tps = TopicPartition(topic, 0), TopicPartition(topic, 1)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=f"g-{topic}",
                                 auto_offset_reset="earliest", enable_auto_commit=False)
     await consumer.start()
     try:
-        consumer.assign([tp0, tp1])
+        consumer.assign(list(tps))
+        yield consumer, *tps
+    finally:
+        await consumer.stop()
+
+
+async def test_fetched_records_without_a_commit_are_read_again(kafka_broker):
+    async with _group_consumer(kafka_broker.bootstrap, {0: 5, 1: 4}) as (consumer, tp0, tp1):
         first = await _drain(consumer, 9)
         assert len(first[0]) == 5 and len(first[1]) == 4
         await consumer.commit({tp1: 2})  # partition 1 committed at 2; partition 0 never
@@ -69,19 +79,10 @@ async def test_fetched_records_without_a_commit_are_read_again(kafka_broker):
         again = await _drain(consumer, 5 + 2)
         assert again[0] == first[0]  # all of partition 0 again, in order
         assert again[1] == first[1][2:]  # partition 1 from its commit
-    finally:
-        await consumer.stop()
 
 
 async def test_a_partition_committed_at_zero_goes_back_to_zero_and_skipped_ones_stay(kafka_broker):
-    bootstrap = kafka_broker.bootstrap
-    topic = await _topic_with_records(bootstrap, {0: 3, 1: 3})
-    tp0, tp1 = TopicPartition(topic, 0), TopicPartition(topic, 1)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=f"g-{topic}",
-                                auto_offset_reset="earliest", enable_auto_commit=False)
-    await consumer.start()
-    try:
-        consumer.assign([tp0, tp1])
+    async with _group_consumer(kafka_broker.bootstrap, {0: 3, 1: 3}) as (consumer, tp0, tp1):
         await _drain(consumer, 6)
         await consumer.commit({tp0: 0})
         committed = await consumer.seek_to_committed()
@@ -89,8 +90,6 @@ async def test_a_partition_committed_at_zero_goes_back_to_zero_and_skipped_ones_
         assert moved == [tp0]
         assert await consumer.position(tp0) == 0
         assert await consumer.position(tp1) == 3  # skipped (a changelog, in the worker): untouched
-    finally:
-        await consumer.stop()
 
 
 def test_the_app_runs_the_fixed_consumer():
