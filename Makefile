@@ -26,7 +26,7 @@ compiled: $(COMPILED)
 setup: $(STAMP) system-deps $(COMPILED)  # the compiler comes with system-deps
 
 system-deps:
-	bash scripts/install_system_deps.sh
+	PYTHON=$(PYTHON) bash scripts/install_system_deps.sh
 	bash scripts/install_browser.sh
 
 demo: setup

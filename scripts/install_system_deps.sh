@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the system packages Hasila needs: a Java 17+ runtime and Maven for the local Kafka
-# broker, and a C compiler for the mypyc build of the extraction hot path
+# broker, and a C compiler and the Python headers (of $PYTHON, default python3) for the mypyc
+# build of the extraction hot path
 # (scripts/build_compiled.py), via apt, and only those that are missing. Idempotent: on a machine that already has them it
 # changes nothing and does not touch the network. Safe for CI: runs as root without a TTY
 # (DEBIAN_FRONTEND=noninteractive), uses sudo only when not root and sudo exists.
@@ -59,6 +60,15 @@ else
   missing+=(gcc)
 fi
 
+# mypyc also needs the headers of the Python the virtualenv is made from (Debian: python3-dev)
+py_include="$(${PYTHON:-python3} -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null || true)"
+if [[ -n "$py_include" && -f "$py_include/Python.h" ]]; then
+  log "python headers: ok"
+else
+  log "python headers: not found (${py_include:-no python3})"
+  missing+=(python-headers)
+fi
+
 if (( ${#missing[@]} == 0 )); then
   log "nothing to install"
   exit 0
@@ -106,6 +116,9 @@ if [[ " ${missing[*]} " == *" maven "* ]]; then
 fi
 if [[ " ${missing[*]} " == *" gcc "* ]]; then
   packages+=(gcc libc6-dev)
+fi
+if [[ " ${missing[*]} " == *" python-headers "* ]]; then
+  packages+=(python3-dev)
 fi
 
 log "apt-get install ${packages[*]}"

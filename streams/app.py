@@ -291,14 +291,13 @@ def worker_state(app: Any, tps: Any = ()) -> dict[str, Any]:
     a missing attribute must not hide the stall it reports.
     """
     consumer = app.consumer
-    wanted = {f"{tp.topic}[{tp.partition}]" for tp in tps}
+    wanted = {_label(tp) for tp in tps}
 
     def pick(name: str) -> Any:
         value = getattr(consumer, name, None)
         if value is None:
             return None
-        return sorted(f"{tp.topic}[{tp.partition}]" for tp in value
-                      if not wanted or f"{tp.topic}[{tp.partition}]" in wanted)
+        return sorted(_label(tp) for tp in value if not wanted or _label(tp) in wanted)
 
     recovery = getattr(app.tables, "recovery", None)
     producer_buffer = getattr(getattr(app, "producer", None), "buffer", None)
@@ -320,15 +319,19 @@ def worker_state(app: Any, tps: Any = ()) -> dict[str, Any]:
         "producer_pending": pending.qsize() if pending is not None else None,
         "fetcher": _safe(lambda: _fetcher_state(consumer, wanted)),
         "read_offset": _safe(lambda: {
-            f"{tp.topic}[{tp.partition}]": offset
-            for tp, offset in consumer._read_offset.items()
-            if not wanted or f"{tp.topic}[{tp.partition}]" in wanted}),
+            _label(tp): offset for tp, offset in consumer._read_offset.items()
+            if not wanted or _label(tp) in wanted}),
         "channels": {
             str(getattr(channel, "topics", channel))[:80]: channel.queue.qsize()
             for channel in getattr(app.topics, "_topics", ())
             if getattr(channel, "queue", None) is not None
         },
     }
+
+
+def _label(tp: Any) -> str:
+    """``topic[partition]``: Faust's and aiokafka's partition tuples print differently."""
+    return f"{tp.topic}[{tp.partition}]"
 
 
 def _fetcher_state(consumer: Any, wanted: set[str]) -> dict[str, str]:
@@ -342,11 +345,11 @@ def _fetcher_state(consumer: Any, wanted: set[str]) -> dict[str, str]:
     assignment = inner._subscription.subscription.assignment
     out = {}
     for tp in assignment.tps:
-        if wanted and f"{tp.topic}[{tp.partition}]" not in wanted:
+        if wanted and _label(tp) not in wanted:
             continue
         state = assignment.state_value(tp)
         held = fetcher._records.get(tp)
-        out[f"{tp.topic}[{tp.partition}]"] = (
+        out[_label(tp)] = (
             f"pos={state._position} valid={state.has_valid_position} "
             f"reset={state._reset_strategy} paused={state.paused} "
             f"held={type(held).__name__ if held is not None else None}")
