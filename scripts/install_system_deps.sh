@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages Hasila needs: a Java 17+ runtime and Maven for the local Kafka
 # broker, and a C compiler and the Python headers (of $PYTHON, default python3) for the mypyc
-# build of the extraction hot path
-# (scripts/build_compiled.py), via apt, and only those that are missing. Idempotent: on a machine that already has them it
+# build of the extraction hot path (scripts/build_compiled.py), via apt, and only those that
+# are missing. Idempotent: on a machine that already has them it
 # changes nothing and does not touch the network. Safe for CI: runs as root without a TTY
 # (DEBIAN_FRONTEND=noninteractive), uses sudo only when not root and sudo exists.
 #
@@ -17,7 +17,7 @@ check_only=0
 case "${1:-}" in
   --check) check_only=1 ;;
   "") ;;
-  -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
