@@ -77,17 +77,21 @@ class Runtime:
                    partition_key: str | None = None) -> None:
         """Send a record; ``partition_key`` pins the partition (co-partitioning by region).
 
-        Through Faust's ``Topic.send`` (its producer buffer): the direct producer path tried for
-        throughput was withdrawn, see docs/reliability.md ("Open").
+        The record goes straight to the producer (Faust's ``Producer.send``, which hands it to
+        aiokafka and returns its delivery future): Hasila's topics carry raw bytes, so Faust's
+        ``Topic.send`` path (a future message, codec lookups, send sensors, a done-callback)
+        only added per-record cost. The agents' flushes (``batching.deliver``) wait for delivery.
+        With ``HASILA_FAUST_SENSORS`` on, Faust's path is kept so its send sensors count them.
         """
         partition = None
         if partition_key is not None:
             partition = partition_for(partition_key, self.settings.partitions)
-        await self.topics[logical_name].send(
-            key=key.encode("utf-8") if key is not None else None,
-            value=dumps(value),
-            partition=partition,
-        )
+        raw_key = key.encode("utf-8") if key is not None else None
+        if self.settings.faust_sensors:
+            await self.topics[logical_name].send(key=raw_key, value=dumps(value), partition=partition)
+            return
+        await self.app.producer.send(self.topics[logical_name].get_topic_name(), raw_key, dumps(value),
+                                     partition, None, None)
 
     async def deadletter(self, stage: str, error: HasilaError, event: Any,
                          article_id: str | None = None) -> None:

@@ -105,3 +105,41 @@ def test_cache_stays_bounded_and_keeps_unflushed_writes():
         cache.get(f"k{i}")
     assert cache.get("new") == 1  # an unflushed write survives eviction
     assert cache.take_dirty() == {"new": ("e", 1)}
+
+
+def test_journal_changelog_bytes_equal_fausts_own():
+    """The journal writes changelog records itself (batching.Journal._write); they must be the
+    bytes Faust's send_changelog would produce, or a restart would recover other keys/values."""
+    faust = pytest.importorskip("faust")
+    from streams.agents.batching import Journal
+
+    app = faust.App("hasila-test-codec", broker="kafka://127.0.0.1:1", store="memory://",
+                    key_serializer="json", value_serializer="json", autodiscover=False)
+    table = app.Table("state", default=None, key_type=str, partitions=4)
+    journal = Journal(ReadCache(table), table, producer=None)
+    topic = table.changelog_topic
+    for key, value in [("a|b", {"x": 1}), ("حلب|c|1", {"n": "دمشق", "l": [1, 2.5, None]}),
+                       ("~journal|3", {"writes": {"k": None, "m": {"v": True}}})]:
+        message = topic.as_future_message(key=key, value=value, partition=1,
+                                          key_serializer=table.key_serializer,
+                                          value_serializer=table.value_serializer).message
+        assert journal._dump_key(key) == message.key
+        assert journal._dump_value(value) == message.value
+
+
+def test_journal_writes_rocksdb_store_bytes_directly(tmp_path):
+    """With RocksDB the journal writes the changelog bytes into the store as they are (no second
+    encoding); that is only right while the store would encode them identically."""
+    faust = pytest.importorskip("faust")
+    pytest.importorskip("rocksdict")
+    from streams.agents.batching import Journal
+
+    app = faust.App("hasila-test-raw", broker="kafka://127.0.0.1:1", store="rocksdb://",
+                    datadir=str(tmp_path), key_serializer="json", value_serializer="json",
+                    autodiscover=False)
+    table = app.Table("state", default=None, key_type=str, partitions=4)
+    journal = Journal(ReadCache(table), table, producer=None)
+    assert journal._raw_store is table.data
+    for key, value in [("حلب|c|1", {"n": "دمشق", "l": [1, 2.5, None]}), ("~journal|0", {"writes": {}})]:
+        assert table.data._encode_key(key) == journal._dump_key(key)
+        assert table.data._encode_value(value) == journal._dump_value(value)

@@ -38,6 +38,8 @@ import weakref
 from collections.abc import AsyncIterator, MutableMapping, Sequence
 from typing import Any
 
+from faust.serializers.codecs import get_codec
+from faust.stores.base import SerializedStore
 from faust.streams import _current_event
 from mode import want_seconds
 from mode.utils.aiter import aiter
@@ -173,6 +175,7 @@ async def deliver(producer: Any, what: str = "outputs") -> None:
     while True:
         try:
             await drain_buffer(producer)
+            _expedite(producer)
             await producer.flush()
             return
         except asyncio.CancelledError:
@@ -181,6 +184,26 @@ async def deliver(producer: Any, what: str = "outputs") -> None:
             log.warning("could not deliver %s (%r); retrying in %.1f s", what, exc, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
+
+
+def _expedite(producer: Any) -> None:
+    """Make the records sent so far leave now instead of after the producer's linger.
+
+    aiokafka's ``flush`` only waits: a batch still lingering (``producer_linger_ms``) is
+    sent when the linger ends, so every flush cost up to a linger on top of the round trip,
+    twice per stateful batch. This closes the open batches and wakes the sender, as
+    aiokafka's own ``flush_for_commit`` does (aiokafka 0.14 internals; skipped if absent).
+    """
+    accumulator = getattr(getattr(producer, "_producer", None), "_message_accumulator", None)
+    try:
+        for tp_batches in accumulator._batches.values():
+            for batch in tp_batches:
+                batch._builder.close()
+        waiter = accumulator._waiter_future
+        if not waiter.done():
+            waiter.set_result(None)
+    except AttributeError:
+        return
 
 
 def _refresh_metadata(table: Any) -> None:
@@ -213,13 +236,84 @@ class Journal:
         self.producer = producer
         self._repaired: set[int] = set()
         self._generation = cache.generation
+        # A Faust table: write its store and changelog directly (see _write); a plain mapping
+        # (unit tests) is written as a mapping.
+        self._changelog = getattr(table, "changelog_topic", None)
+        self._sent: list[Any] = []
+        if self._changelog is not None:
+            # The codecs Faust's send_changelog uses (same bytes; tests/test_state.py checks it).
+            self._dump_key = get_codec(table.key_serializer).dumps
+            self._dump_value = get_codec(table.value_serializer).dumps
+        # A serializing store (RocksDB) takes the same bytes: write them, instead of encoding the
+        # key and value a second time (and decoding a value only to see that it exists).
+        self._raw_store = None
+        store = getattr(table, "data", None) if self._changelog is not None else None
+        if isinstance(store, SerializedStore):
+            sample_key, sample_value = "~probe|ك", {"v": [1, "ب", None]}
+            if (store._encode_key(sample_key) == self._dump_key(sample_key)
+                    and store._encode_value(sample_value) == self._dump_value(sample_value)):
+                self._raw_store = store
 
-    def _write(self, key: str, value: Any) -> None:
+    async def _write(self, key: str, value: Any) -> None:
+        """Write one key (None = delete) to the table's store and send its changelog record.
+
+        The same store write and changelog record as ``table[key] = value`` (Faust's
+        ``on_key_set``), without Faust's per-record path: ``on_key_set`` queues each record in
+        the producer buffer, a background task sends it, and every ``flush`` then wakes once per
+        queued record (``ProducerBuffer.flush_atmost``). That path cost more than the dedup core
+        itself (profile in docs/benchmarks/pipeline.md). Here the record is handed straight to
+        the producer, in order, and :meth:`commit` records the persisted offsets after the
+        flush. ``partition_for_key`` still checks the changelog's partitions (it raises
+        ``PartitionsMismatch`` right after start, which the callers retry).
+        """
+        table = self.table
+        topic = self._changelog
+        if topic is None:
+            if value is None:
+                if table.get(key) is not None:
+                    del table[key]
+            else:
+                table[key] = value
+            return
+        partition = table.partition_for_key(key)
+        raw_key = self._dump_key(key)
+        raw_store = self._raw_store
         if value is None:
-            if self.table.get(key) is not None:
-                del self.table[key]
+            if raw_store is not None:
+                if raw_store._get(raw_key) is None:
+                    return
+                raw_store._del(raw_key)
+            else:
+                store = table.data
+                if store.get(key) is None:
+                    return
+                del store[key]
+            raw_value = None
         else:
-            self.table[key] = value
+            raw_value = self._dump_value(value)
+            if raw_store is not None:
+                raw_store._set(raw_key, raw_value)
+            else:
+                table.data[key] = value
+        self._sent.append(await self.producer.send(
+            topic.get_topic_name(), raw_key, raw_value, partition, None, None))
+
+    def _persisted(self) -> None:
+        """After a delivered flush: tell the store the changelog offsets it now holds.
+
+        What Faust's ``_on_changelog_sent`` does per record (RocksDB keeps the offset, so that a
+        restart reads the changelog only from there); once per partition here.
+        """
+        sent, self._sent = self._sent, []
+        last: dict[Any, int] = {}
+        for fut in sent:
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                meta = fut.result()
+                tp = meta.topic_partition
+                if meta.offset > last.get(tp, -1):
+                    last[tp] = meta.offset
+        for tp, offset in last.items():
+            self.table.data.set_persisted_offset(tp, offset)
 
     async def repair(self, events: Sequence[Any]) -> int:
         """Re-apply the latest journal of each partition first seen since the last assignment.
@@ -241,7 +335,7 @@ class Journal:
                     _in_context_of(event)
                     journal = self.table.get(f"{JOURNAL_PREFIX}{partition}")
                     for key, value in (journal or {}).get("writes", {}).items():
-                        self._write(key, value)
+                        await self._write(key, value)
                         rewritten += 1
                     break
                 except asyncio.CancelledError:
@@ -254,6 +348,8 @@ class Journal:
                     delay = min(delay * 2, 5.0)
             self._repaired.add(partition)
         if rewritten:
+            await deliver(self.producer, "changelog")
+            self._persisted()
             self.cache.clear()  # the rewritten keys may be cached with older values
             self._generation = self.cache.generation  # our own clear is not a partition move
         return rewritten
@@ -279,10 +375,10 @@ class Journal:
             try:
                 for partition, (owner, writes) in by_partition.items():
                     _in_context_of(owner)
-                    self.table[f"{JOURNAL_PREFIX}{partition}"] = {"writes": writes}
+                    await self._write(f"{JOURNAL_PREFIX}{partition}", {"writes": writes})
                 for key, (owner, value) in dirty.items():
                     _in_context_of(owner)
-                    self._write(key, value)
+                    await self._write(key, value)
                 break
             except asyncio.CancelledError:
                 raise
@@ -292,6 +388,7 @@ class Journal:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
         await deliver(self.producer, "changelog")
+        self._persisted()
         return len(dirty)
 
 
