@@ -74,27 +74,27 @@ class Runtime:
         return self.topics[logical_name]
 
     async def send(self, logical_name: str, key: str | None, value: dict, *,
-                   partition_key: str | None = None) -> None:
-        """Send a record; ``partition_key`` pins the partition (co-partitioning by region).
+                   partition_key: str | None = None) -> asyncio.Future:
+        """Send a record and return its delivery future; ``partition_key`` pins the partition.
 
         The record goes straight to the producer (Faust's ``Producer.send``, which hands it to
         aiokafka and returns its delivery future): Hasila's topics carry raw bytes, so Faust's
         ``Topic.send`` path (a future message, codec lookups, send sensors, a done-callback)
-        only added per-record cost. The agents' flushes (``batching.deliver``) wait for delivery.
-        With ``HASILA_FAUST_SENSORS`` on, Faust's path is kept so its send sensors count them.
+        only added per-record cost. The agents' flushes (``batching.deliver``) wait for delivery
+        and check the futures. With ``HASILA_FAUST_SENSORS`` on, Faust's path is kept so its send
+        sensors count them.
         """
         partition = None
         if partition_key is not None:
             partition = partition_for(partition_key, self.settings.partitions)
         raw_key = key.encode("utf-8") if key is not None else None
         if self.settings.faust_sensors:
-            await self.topics[logical_name].send(key=raw_key, value=dumps(value), partition=partition)
-            return
-        await self.app.producer.send(self.topics[logical_name].get_topic_name(), raw_key, dumps(value),
-                                     partition, None, None)
+            return await self.topics[logical_name].send(key=raw_key, value=dumps(value), partition=partition)
+        return await self.app.producer.send(self.topics[logical_name].get_topic_name(), raw_key,
+                                            dumps(value), partition, None, None)
 
     async def deadletter(self, stage: str, error: HasilaError, event: Any,
-                         article_id: str | None = None) -> None:
+                         article_id: str | None = None) -> asyncio.Future:
         """Send the event's original bytes to the dead-letter topic with the reason, and count it."""
         message = event.message
         record = deadletter_record(
@@ -111,7 +111,7 @@ class Runtime:
         log.warning("dead letter %s[%s]@%s %s", message.topic, message.partition,
                     message.offset, str(error)[:300])
         self.metrics.deadletter(stage, error.code)
-        await self.send(DEADLETTER.name, record["key"], record)
+        return await self.send(DEADLETTER.name, record["key"], record)
 
 
 def create_runtime(settings: Settings, registry: CollectorRegistry | None = None) -> Runtime:

@@ -1,4 +1,7 @@
-"""drain_buffer: a batch may be acknowledged only once Faust's producer buffer handed every record on.
+"""A batch may be acknowledged only once everything it sent is delivered.
+
+drain_buffer: Faust's producer buffer handed every record on; deliver / send_outputs: every
+delivery future succeeded, or the records are sent again; Journal.commit: the journal, then the keys.
 
 The buffer here has the shape of Faust's ``ProducerBuffer`` (an asyncio queue of pending records,
 a ``message_sent`` event set after each record is sent, one background task sending them in
@@ -8,11 +11,13 @@ order); the background task takes its time over each record, as it does when the
 from __future__ import annotations
 
 import asyncio
+import functools
 from types import SimpleNamespace
 
 import pytest
 
-from streams.agents.batching import drain_buffer
+from streams.agents.batching import DeliveryFailed, Journal, deliver, drain_buffer, send_outputs
+from streams.state import ReadCache
 
 
 class SlowBuffer:
@@ -59,3 +64,73 @@ async def test_a_stuck_buffer_times_out_instead_of_passing():
         await drain_buffer(SimpleNamespace(buffer=buffer), timeout=0.3)
     assert buffer.sent == []
     buffer.task.cancel()
+
+
+class FlakyProducer:
+    """aiokafka's contract: ``send`` returns a delivery future, ``flush`` returns once every batch
+    ended, delivered or failed; the first ``failures`` flushes fail what they carry."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.in_flight: list[tuple[asyncio.Future, bytes]] = []
+        self.delivered: list[bytes] = []
+
+    async def send(self, value: bytes) -> asyncio.Future:
+        fut = asyncio.get_running_loop().create_future()
+        self.in_flight.append((fut, value))
+        return fut
+
+    async def flush(self) -> None:
+        batch, self.in_flight = self.in_flight, []
+        failing = self.failures > 0
+        self.failures -= 1
+        for fut, value in batch:
+            if failing:
+                fut.set_exception(TimeoutError("batch expired"))
+            else:
+                fut.set_result(None)
+                self.delivered.append(value)
+
+
+async def test_deliver_reports_records_the_flush_did_not_deliver():
+    producer = FlakyProducer(failures=1)
+    sent = [await producer.send(b"a"), await producer.send(b"b")]
+    with pytest.raises(DeliveryFailed) as info:
+        await deliver(producer, "outputs", sent)
+    assert info.value.failed == 2 and "batch expired" in str(info.value)
+    sent = [await producer.send(b"a")]
+    await deliver(producer, "outputs", sent)
+    assert producer.delivered == [b"a"]
+
+
+async def test_send_outputs_sends_everything_again_until_delivered(monkeypatch):
+    monkeypatch.setattr(asyncio, "sleep", _no_sleep)
+    producer = FlakyProducer(failures=2)
+    sends = [functools.partial(producer.send, value) for value in (b"x", b"y", b"z")]
+    await send_outputs(sends, producer, "incidents")
+    assert producer.delivered == [b"x", b"y", b"z"]
+
+
+async def test_commit_writes_the_journal_then_the_keys():
+    table: dict = {"gone": 1}
+    cache = ReadCache(table)
+    owner = _Event(partition=3)
+    cache.begin()
+    cache.owner = owner
+    cache.set("k", {"v": 1})
+    cache.delete("gone")
+    written = await Journal(cache, table, producer=FlakyProducer(failures=0)).commit(cache.take_dirty())
+    assert written == 2
+    assert table == {"~journal|3": {"writes": {"k": {"v": 1}, "gone": None}}, "k": {"v": 1}}
+
+
+class _Event:  # Faust's current event is held by a weak reference
+    def __init__(self, partition: int) -> None:
+        self.message = SimpleNamespace(partition=partition)
+
+
+_real_sleep = asyncio.sleep
+
+
+async def _no_sleep(delay: float) -> None:
+    await _real_sleep(0)

@@ -31,9 +31,10 @@ def register_aggregate(rt: Runtime) -> None:
         rt.metrics.observe_incident(incident, previous_best)
         return changed
 
-    async def emit(record: dict) -> None:
-        await rt.send(AGGREGATES.name, record["key"], record)
+    async def emit(record: dict) -> Any:
+        sent = await rt.send(AGGREGATES.name, record["key"], record)
         rt.metrics.observe_aggregate(record)
+        return sent
 
     @rt.app.agent(rt.topic(INCIDENTS.name), name="aggregate")
     async def aggregate(stream):

@@ -4,10 +4,11 @@ The dedup and aggregate agents read events in small batches (``take_events``:
 up to :data:`BATCH_MAX` events, or what arrived within :data:`BATCH_WITHIN`
 seconds). Inside a batch their table writes stay in the :class:`ReadCache` and
 their outputs are coalesced to the last version per key. A batch then ends in
-this order (:meth:`Journal.commit`):
+this order (:func:`run_stateful`, :meth:`Journal.commit`):
 
-1. the outputs are sent and **delivered** (producer flush): nothing in the
-   state can claim an output that the broker does not have;
+1. the outputs are sent and **delivered** (producer flush, every delivery future
+   checked; sent again otherwise): nothing in the state can claim an output that
+   the broker does not have;
 2. one **journal** record per partition, holding every key the batch changed in
    that partition, is written to the table, then the keys themselves, and the
    changelog is delivered (flush);
@@ -32,10 +33,11 @@ of the governorate it belongs to.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 import weakref
-from collections.abc import AsyncIterator, MutableMapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from faust.serializers.codecs import get_codec
@@ -48,8 +50,8 @@ from mode.utils.futures import notify
 from ..state import ReadCache
 
 __all__ = [
-    "BATCH_MAX", "BATCH_WITHIN", "DRAIN_TIMEOUT", "JOURNAL_PREFIX", "Journal", "batches", "deliver",
-    "drain_buffer", "run_stateful",
+    "BATCH_MAX", "BATCH_WITHIN", "DRAIN_TIMEOUT", "JOURNAL_PREFIX", "DeliveryFailed", "Journal", "batches",
+    "deliver", "drain_buffer", "run_stateful",
 ]
 
 log = logging.getLogger("hasila.batching")
@@ -163,13 +165,24 @@ async def drain_buffer(producer: Any, timeout: float = DRAIN_TIMEOUT) -> None:
             await sent.wait()
 
 
-async def deliver(producer: Any, what: str = "outputs") -> None:
+class DeliveryFailed(Exception):
+    """Records sent were not delivered (aiokafka gave up on them): the caller sends them again."""
+
+    def __init__(self, what: str, failed: int, first: BaseException | None) -> None:
+        super().__init__(f"{failed} {what} record(s) not delivered: {first!r}")
+        self.failed = failed
+
+
+async def deliver(producer: Any, what: str = "outputs", sent: Sequence[Any] = ()) -> None:
     """Wait until everything sent so far is on the broker, however long the broker is away.
 
     First Faust's producer buffer is drained into aiokafka (:func:`drain_buffer`), then
     aiokafka's flush waits for the broker's acknowledgements. A failed attempt is retried
     (the records are still queued): giving up would end the batch with its outputs or state
-    undelivered.
+    undelivered. aiokafka's flush returns once every batch has *ended*, delivered or failed
+    (after its own retries, e.g. a broker away for longer than the request timeout), so the
+    delivery futures in ``sent`` are checked too: :class:`DeliveryFailed` if any failed, and the
+    caller sends those records again (all of Hasila's records are idempotent upserts).
     """
     delay = 0.5
     while True:
@@ -177,8 +190,13 @@ async def deliver(producer: Any, what: str = "outputs") -> None:
             await drain_buffer(producer)
             _expedite(producer)
             await producer.flush()
+            failed = [fut for fut in sent if not fut.done() or fut.cancelled() or fut.exception()]
+            if failed:
+                first = failed[0]
+                reason = first.exception() if first.done() and not first.cancelled() else None
+                raise DeliveryFailed(what, len(failed), reason)
             return
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, DeliveryFailed):
             raise
         except Exception as exc:
             log.warning("could not deliver %s (%r); retrying in %.1f s", what, exc, delay)
@@ -254,8 +272,12 @@ class Journal:
                     and store._encode_value(sample_value) == self._dump_value(sample_value)):
                 self._raw_store = store
 
-    async def _write(self, key: str, value: Any) -> None:
+    async def _write(self, key: str, value: Any, force: bool = False) -> None:
         """Write one key (None = delete) to the table's store and send its changelog record.
+
+        A delete of a key the store does not hold sends no tombstone (dedup deletes many keys it
+        never wrote), unless ``force``: a retry, or a journal repair, cannot tell from the store
+        whether the changelog got the tombstone the first time.
 
         The same store write and changelog record as ``table[key] = value`` (Faust's
         ``on_key_set``), without Faust's per-record path: ``on_key_set`` queues each record in
@@ -270,8 +292,8 @@ class Journal:
         topic = self._changelog
         if topic is None:
             if value is None:
-                if table.get(key) is not None:
-                    del table[key]
+                if force or table.get(key) is not None:
+                    table.pop(key, None)
             else:
                 table[key] = value
             return
@@ -281,13 +303,17 @@ class Journal:
         if value is None:
             if raw_store is not None:
                 if raw_store._get(raw_key) is None:
-                    return
-                raw_store._del(raw_key)
+                    if not force:
+                        return
+                else:
+                    raw_store._del(raw_key)
             else:
                 store = table.data
                 if store.get(key) is None:
-                    return
-                del store[key]
+                    if not force:
+                        return
+                else:
+                    del store[key]
             raw_value = None
         else:
             raw_value = self._dump_value(value)
@@ -335,7 +361,7 @@ class Journal:
                     _in_context_of(event)
                     journal = self.table.get(f"{JOURNAL_PREFIX}{partition}")
                     for key, value in (journal or {}).get("writes", {}).items():
-                        await self._write(key, value)
+                        await self._write(key, value, force=True)
                         rewritten += 1
                     break
                 except asyncio.CancelledError:
@@ -348,19 +374,21 @@ class Journal:
                     delay = min(delay * 2, 5.0)
             self._repaired.add(partition)
         if rewritten:
-            await deliver(self.producer, "changelog")
-            self._persisted()
+            await self._deliver_sent()
             self.cache.clear()  # the rewritten keys may be cached with older values
             self._generation = self.cache.generation  # our own clear is not a partition move
         return rewritten
 
-    async def commit(self) -> int:
-        """End a batch whose outputs were sent: deliver them, then journal and write the changed keys.
+    async def _deliver_sent(self) -> None:
+        """Deliver the changelog records sent so far; on a failed delivery, raise (the caller rewrites)."""
+        await deliver(self.producer, "changelog", self._sent)
+        self._persisted()
 
-        Returns how many keys were written.
+    async def commit(self, dirty: dict[str, tuple[Any, Any]]) -> int:
+        """Journal and write a batch's changed keys (``ReadCache.take_dirty``), and deliver them.
+
+        Call it only once the batch's outputs are delivered. Returns how many keys were written.
         """
-        await deliver(self.producer, "outputs")
-        dirty = self.cache.take_dirty()
         if not dirty:
             return 0
         by_partition: dict[int, tuple[Any, dict[str, Any]]] = {}
@@ -369,27 +397,51 @@ class Journal:
             entry = by_partition.setdefault(partition, (owner, {}))
             entry[1][key] = value
         delay = 0.2
+        retry = False
         while True:
             # Idempotent, so retried whole: right after start Faust may not know the changelog
-            # topic's partitions yet (PartitionsMismatch), and a crash here would strand the batch.
+            # topic's partitions yet (PartitionsMismatch), a delivery may fail, and a crash here
+            # would strand the batch.
             try:
+                self._sent = []
                 for partition, (owner, writes) in by_partition.items():
                     _in_context_of(owner)
                     await self._write(f"{JOURNAL_PREFIX}{partition}", {"writes": writes})
                 for key, (owner, value) in dirty.items():
                     _in_context_of(owner)
-                    await self._write(key, value)
+                    await self._write(key, value, force=retry)
+                await self._deliver_sent()
                 break
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 log.warning("could not write the table (%r); retrying in %.1f s", exc, delay)
+                retry = True
                 _refresh_metadata(self.table)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
-        await deliver(self.producer, "changelog")
-        self._persisted()
         return len(dirty)
+
+
+async def send_outputs(sends: Sequence[Callable[[], Awaitable[Any]]], producer: Any, what: str) -> None:
+    """Call each of ``sends`` (each sends one record, returning its delivery future) until all are delivered.
+
+    Whatever goes wrong (a send refused while the broker is away, a delivery that failed after
+    aiokafka's own retries), everything is sent again after a pause: the records are upserts
+    or dead letters, and a batch must not end with one missing.
+    """
+    delay = 0.5
+    while True:
+        try:
+            sent = [await send() for send in sends]
+            await deliver(producer, what, sent)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("could not deliver %s (%r); sending them again in %.1f s", what, exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
 
 
 async def run_stateful(
@@ -403,13 +455,20 @@ async def run_stateful(
     emit: Any,
     output_key: Any,
 ) -> None:
-    """The loop of a stateful agent: read a batch, run ``step`` per event, emit, commit.
+    """The loop of a stateful agent: read a batch, run ``step`` per event, then commit it.
 
     ``step(event) -> list[record]`` decodes and processes one event against the table
     (through ``rt.caches[table]``); a :class:`HasilaError` or any other exception
     dead-letters that event (``error_code`` for the unexpected ones) and the batch goes
-    on. Records are coalesced to the last one per ``output_key(record)`` and passed to
-    ``emit(record)`` (an awaitable) at the end of the batch, before the journal commit.
+    on. Records are coalesced to the last one per ``output_key(record)``.
+
+    The batch then ends: its outputs and dead letters are sent and delivered (sent again until
+    they are), then its changed keys are journalled, written and delivered
+    (:meth:`Journal.commit`), and only then are its events acknowledged.
+
+    Overlapping a batch's end with the next batch's processing was measured and not kept
+    (docs/benchmarks/pipeline.md): the worker is CPU-bound since the direct producer path, so the
+    overlap only shrank the batches (more commits, more changelog records per article).
 
     Every event is processed with Faust's current event set to it, because the RocksDB
     store reads a key from the database of the current event's partition.
@@ -417,12 +476,15 @@ async def run_stateful(
     from ..errors import HasilaError
 
     cache = rt.caches[table]
-    journal = Journal(cache, rt.tables[table], rt.app.producer)
+    producer = rt.app.producer
+    journal = Journal(cache, rt.tables[table], producer)
     log_stage = logging.getLogger(f"hasila.{stage}")
+
     async for events in batches(stream, rt.settings.batch_max, rt.settings.batch_wait_ms / 1000):
         await journal.repair(events)
         cache.begin()
         latest: dict[str, Any] = {}
+        dead: list[Callable[[], Awaitable[Any]]] = []
         for event in events:
             started = time.perf_counter()
             cache.owner = event
@@ -430,18 +492,19 @@ async def run_stateful(
             try:
                 records = step(event)
             except HasilaError as exc:
-                await rt.deadletter(stage, exc, event)
+                dead.append(functools.partial(rt.deadletter, stage, exc, event))
                 continue
             except Exception as exc:  # a bug in a core must not stop the stream
                 log_stage.exception("%s failed at %s[%s]@%s", stage, event.message.topic,
                                     event.message.partition, event.message.offset)
-                await rt.deadletter(stage, HasilaError(error_code, repr(exc)[:500]), event)
+                dead.append(functools.partial(rt.deadletter, stage,
+                                              HasilaError(error_code, repr(exc)[:500]), event))
                 continue
             for record in records:
                 key = output_key(record)
                 latest.pop(key, None)
                 latest[key] = record
             rt.metrics.stage_seconds(stage, time.perf_counter() - started)
-        for record in latest.values():
-            await emit(record)
-        await journal.commit()
+        sends = dead + [functools.partial(emit, record) for record in latest.values()]
+        await send_outputs(sends, producer, stage)
+        await journal.commit(cache.take_dirty())

@@ -44,10 +44,11 @@ def register_dedup(rt: Runtime) -> None:
             validate("incident.v1.json", incident)
         return changed
 
-    async def emit(incident: dict) -> None:
+    async def emit(incident: dict) -> Any:
         key = region_key(incident["region"]["admin1"])
-        await rt.send(INCIDENTS.name, incident["incident_id"], incident, partition_key=key)
+        sent = await rt.send(INCIDENTS.name, incident["incident_id"], incident, partition_key=key)
         rt.metrics.incident_out(incident)
+        return sent
 
     source = rt.app.topic(
         topic_name(rt.settings.topic_prefix, MENTIONS),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -28,7 +29,7 @@ def register_extract(rt: Runtime) -> None:
     settings = rt.settings
     metrics = rt.metrics
 
-    async def handle(event: Any) -> None:
+    async def handle(event: Any, sent: list) -> None:
         started = time.perf_counter()
         try:
             article = decode_article(
@@ -37,7 +38,7 @@ def register_extract(rt: Runtime) -> None:
                 max_body_chars=settings.max_body_chars,
             )
         except HasilaError as exc:
-            await rt.deadletter(input_stage(exc.code), exc, event)
+            sent.append(await rt.deadletter(input_stage(exc.code), exc, event))
             return
         try:
             mentions, references = analyse_article(article)
@@ -46,22 +47,34 @@ def register_extract(rt: Runtime) -> None:
             for reference in references:
                 validate("reference.v1.json", reference, code="E203")
         except HasilaError as exc:
-            await rt.deadletter("extract", exc, event, article_id=article["id"])
+            sent.append(await rt.deadletter("extract", exc, event, article_id=article["id"]))
             return
         except Exception as exc:  # a bug in the core must not stop the stream
             log.exception("extraction failed for %s", article["id"])
-            await rt.deadletter("extract", HasilaError("E201", repr(exc)[:500]), event,
-                                article_id=article["id"])
+            sent.append(await rt.deadletter("extract", HasilaError("E201", repr(exc)[:500]), event,
+                                            article_id=article["id"]))
             return
         for mention in mentions:
-            await rt.send(MENTIONS.name, mention_key(mention), mention)
+            sent.append(await rt.send(MENTIONS.name, mention_key(mention), mention))
         for reference in references:
-            await rt.send(REFERENCES.name, mention_key(reference), reference)
+            sent.append(await rt.send(REFERENCES.name, mention_key(reference), reference))
         metrics.article_processed(article, mentions, time.perf_counter() - started)
 
     @rt.app.agent(rt.topic(ARTICLES_RAW.name), name="extract")
     async def extract(stream):
         async for events in batches(stream):
-            for event in events:
-                await handle(event)
-            await deliver(rt.app.producer, "mentions")
+            delay = 0.5
+            while True:  # a batch ends only with all it sent delivered; sent again otherwise
+                sent: list = []
+                try:
+                    for event in events:
+                        await handle(event, sent)
+                    await deliver(rt.app.producer, "mentions", sent)
+                    break
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning("could not deliver the mentions of %d articles (%r); "
+                                "extracting them again in %.1f s", len(events), exc, delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 10.0)
