@@ -456,14 +456,16 @@ async def wait_drained(
     raise TimeoutError(f"pipeline not drained after {timeout}s")
 
 
-async def run_pipeline(w: Worker, records: list[tuple[bytes, bytes]]) -> dict:
+async def run_pipeline(w: Worker, records: list[tuple[bytes, bytes]], broker_pid: int | None = None) -> dict:
     """(c) the Hasila worker: fill articles.raw, let it drain, time first mention → last aggregate.
 
     Also the worker processes' CPU seconds over the run (fill to drained, idle tail included),
-    per article: whether the worker is CPU-bound and what one article costs it.
+    per article: whether the worker is CPU-bound and what one article costs it; and the
+    broker's, when the benchmark started it (it shares the two cores).
     """
     procs = [w.proc, *w.extra]
     cpu_before = [cpu_seconds(p.pid) for p in procs]
+    broker_before = cpu_seconds(broker_pid)
     box_before = box_jiffies()
     await produce_all(w.bootstrap, w.topic("articles.raw"), records)
     outputs = [
@@ -478,6 +480,7 @@ async def run_pipeline(w: Worker, records: list[tuple[bytes, bytes]]) -> dict:
     ]
     await wait_drained(w, len(records), outputs)
     cpu_after = [cpu_seconds(p.pid) for p in procs]
+    broker_after = cpu_seconds(broker_pid)
     box_after = box_jiffies()
     box_busy = (box_after[0] - box_before[0]) / max(1, box_after[1] - box_before[1])
     cpu = sum(a - b for a, b in zip(cpu_after, cpu_before, strict=True) if a is not None and b is not None)
@@ -508,6 +511,8 @@ async def run_pipeline(w: Worker, records: list[tuple[bytes, bytes]]) -> dict:
         "worker_cpu_s": cpu,
         "worker_cpu_ms_per_article": cpu / len(records) * 1000,
         "box_busy": box_busy,
+        "broker_cpu_s": (broker_after - broker_before
+                         if broker_after is not None and broker_before is not None else None),
     }
 
 
@@ -702,6 +707,9 @@ def print_table(results: dict) -> None:
         if "worker_cpu_s" in r:
             print(f"  worker CPU {r['worker_cpu_s']:.2f} s = {r['worker_cpu_ms_per_article']:.2f} ms/article"
                   f" (fill to drained, incl. ~4 s idle tail)")
+        if r.get("broker_cpu_s") is not None:
+            print(f"  broker CPU {r['broker_cpu_s']:.2f} s = {r['broker_cpu_s'] / r['records'] * 1000:.2f}"
+                  f" ms/article (same span)")
         if "box_busy" in r:
             print(f"  whole machine busy {100 * r['box_busy']:.0f} % of its cores over the same span"
                   f" (workers, broker and anything else)")
@@ -775,7 +783,8 @@ async def main_async(args: argparse.Namespace) -> dict:
         if args.workers > 1:
             await asyncio.sleep(8)  # let the group rebalance across the workers before timing
         try:
-            pipe = await run_pipeline(w, records)
+            broker_pid = (broker.status() or {}).get("pid") if broker is not None else None
+            pipe = await run_pipeline(w, records, broker_pid)
             results["throughput"].append(pipe)
             print(f"pipeline: {pipe['rate']:.0f}/s", flush=True)
             if args.latency_articles:

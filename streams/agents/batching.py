@@ -59,8 +59,8 @@ log = logging.getLogger("hasila.batching")
 #: Most events in one batch, by default (``HASILA_BATCH_MAX``). Bounds the journal record:
 #: about 1 KB per changed key; on the benchmark stream the largest journal of a 500-event batch
 #: was ~1 MB, the changelog takes 16 MB.
-#: 500 rather than 200: one worker went from ~470 to ~600 articles/s with the since-withdrawn
-#: direct producer path (docs/benchmarks/pipeline.md); 1,000 measured within noise of 500.
+#: 500 rather than 200: one worker went from ~470 to ~600 articles/s with the direct producer
+#: path (docs/benchmarks/pipeline.md); 1,000 measured within noise of 500.
 BATCH_MAX = 500
 #: Longest wait for a batch to fill, in seconds, by default (``HASILA_BATCH_WAIT_MS``): the
 #: latency a quiet stream pays, against the per-batch cost (two broker round trips, a journal).
