@@ -124,6 +124,31 @@ async def test_commit_writes_the_journal_then_the_keys():
     assert table == {"~journal|3": {"writes": {"k": {"v": 1}, "gone": None}}, "k": {"v": 1}}
 
 
+class _RefusesOnce(dict):
+    """A table refusing its first write, as Faust does right after start (PartitionsMismatch)."""
+
+    refused = False
+
+    def __setitem__(self, key, value):
+        if not self.refused:
+            self.refused = True
+            raise RuntimeError("changelog has 0 partitions")
+        super().__setitem__(key, value)
+
+
+async def test_repair_reapplies_the_latest_journal_once_retrying_a_refused_write(monkeypatch):
+    monkeypatch.setattr(asyncio, "sleep", _no_sleep)
+    table = _RefusesOnce({"~journal|1": {"writes": {"k": 2, "gone": None}}, "k": 1, "gone": 1})
+    cache = ReadCache(table)
+    assert cache.get("k") == 1  # cached before the repair
+    journal = Journal(cache, table, producer=FlakyProducer(failures=0))
+    event = _Event(partition=1)
+    assert await journal.repair([event, event]) == 2
+    assert table.refused and table["k"] == 2 and "gone" not in table
+    assert cache.get("k") == 2  # the cache was dropped
+    assert await journal.repair([event]) == 0  # once per partition and assignment
+
+
 class _Event:  # Faust's current event is held by a weak reference
     def __init__(self, partition: int) -> None:
         self.message = SimpleNamespace(partition=partition)

@@ -344,37 +344,43 @@ class Journal:
     async def repair(self, events: Sequence[Any]) -> int:
         """Re-apply the latest journal of each partition first seen since the last assignment.
 
-        Returns how many keys were rewritten. Retried like :meth:`commit` when the table
-        cannot be written yet.
+        Returns how many keys were rewritten. Retried whole, like :meth:`commit`, when the
+        table cannot be written yet or the rewrites were not delivered.
         """
         if self.cache.generation != self._generation:  # partitions moved: check them again
             self._generation = self.cache.generation
             self._repaired.clear()
-        rewritten = 0
+        todo: dict[int, Any] = {}
         for event in events:
             partition = event.message.partition
-            if partition in self._repaired:
-                continue
-            delay = 0.2
-            while True:
-                try:
+            if partition not in self._repaired and partition not in todo:
+                todo[partition] = event
+        if not todo:
+            return 0
+        delay = 0.2
+        while True:
+            try:
+                self._sent = []
+                rewritten = 0
+                for partition, event in todo.items():
                     _in_context_of(event)
                     journal = self.table.get(f"{JOURNAL_PREFIX}{partition}")
                     for key, value in (journal or {}).get("writes", {}).items():
                         await self._write(key, value, force=True)
                         rewritten += 1
-                    break
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    log.warning("could not re-apply journal %s (%r); retrying in %.1f s",
-                                partition, exc, delay)
-                    _refresh_metadata(self.table)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 5.0)
-            self._repaired.add(partition)
+                if rewritten:
+                    await self._deliver_sent()
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("could not re-apply the journals of partitions %s (%r); retrying in %.1f s",
+                            sorted(todo), exc, delay)
+                _refresh_metadata(self.table)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        self._repaired.update(todo)
         if rewritten:
-            await self._deliver_sent()
             self.cache.clear()  # the rewritten keys may be cached with older values
             self._generation = self.cache.generation  # our own clear is not a partition move
         return rewritten
