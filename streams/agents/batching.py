@@ -51,7 +51,7 @@ from ..state import ReadCache
 
 __all__ = [
     "BATCH_MAX", "BATCH_WITHIN", "DRAIN_TIMEOUT", "JOURNAL_PREFIX", "DeliveryFailed", "Journal", "batches",
-    "deliver", "drain_buffer", "run_stateful",
+    "deliver", "drain_buffer", "run_stateful", "send_outputs", "until_delivered",
 ]
 
 log = logging.getLogger("hasila.batching")
@@ -429,25 +429,34 @@ class Journal:
         return len(dirty)
 
 
-async def send_outputs(sends: Sequence[Callable[[], Awaitable[Any]]], producer: Any, what: str) -> None:
-    """Call each of ``sends`` (each sends one record, returning its delivery future) until all are delivered.
+async def until_delivered(attempt: Callable[[], Awaitable[list]], producer: Any, what: str,
+                          again: str = "sending them again") -> None:
+    """Run ``attempt`` (it sends records and returns their delivery futures) until all are delivered.
 
     Whatever goes wrong (a send refused while the broker is away, a delivery that failed after
-    aiokafka's own retries), everything is sent again after a pause: the records are upserts
-    or dead letters, and a batch must not end with one missing.
+    aiokafka's own retries), the whole attempt is made again after a pause: every record Hasila
+    sends is an upsert or a dead letter, and a batch must not end with one missing.
     """
     delay = 0.5
     while True:
         try:
-            sent = [await send() for send in sends]
-            await deliver(producer, what, sent)
+            await deliver(producer, what, await attempt())
             return
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            log.warning("could not deliver %s (%r); sending them again in %.1f s", what, exc, delay)
+            log.warning("could not deliver %s (%r); %s in %.1f s", what, exc, again, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
+
+
+async def send_outputs(sends: Sequence[Callable[[], Awaitable[Any]]], producer: Any, what: str) -> None:
+    """Call each of ``sends`` (each sends one record and returns its future) until all are delivered."""
+
+    async def attempt() -> list:
+        return [await send() for send in sends]
+
+    await until_delivered(attempt, producer, what)
 
 
 async def run_stateful(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -11,7 +10,7 @@ from ..codecs import decode_article, validate
 from ..errors import HasilaError, input_stage
 from ..pipeline import analyse_article, mention_key
 from ..topology import ARTICLES_RAW, MENTIONS, REFERENCES
-from .batching import batches, deliver
+from .batching import batches, until_delivered
 
 if TYPE_CHECKING:
     from ..app import Runtime
@@ -63,18 +62,13 @@ def register_extract(rt: Runtime) -> None:
     @rt.app.agent(rt.topic(ARTICLES_RAW.name), name="extract")
     async def extract(stream):
         async for events in batches(stream):
-            delay = 0.5
-            while True:  # a batch ends only with all it sent delivered; sent again otherwise
+
+            async def attempt(events: list = events) -> list:
                 sent: list = []
-                try:
-                    for event in events:
-                        await handle(event, sent)
-                    await deliver(rt.app.producer, "mentions", sent)
-                    break
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    log.warning("could not deliver the mentions of %d articles (%r); "
-                                "extracting them again in %.1f s", len(events), exc, delay)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 10.0)
+                for event in events:
+                    await handle(event, sent)
+                return sent
+
+            # a batch ends only with all it sent delivered; extracted and sent again otherwise
+            await until_delivered(attempt, rt.app.producer, f"the mentions of {len(events)} articles",
+                                  "extracting them again")
